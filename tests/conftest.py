@@ -1,0 +1,27 @@
+"""Shared fixtures: real sandbox servers on random loopback ports. Telemetry is off for every tool."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.helpers.sandbox import RunningSandbox, running_sandbox
+
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@pytest.fixture
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """An empty sandbox with rate limits off."""
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def seeded_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """A sandbox seeded with about 300 records per entity (seed 7), shared by one test module: read-only use."""
+    with running_sandbox(tmp_path_factory.mktemp("seeded"), records=300, seed=7) as running:
+        yield running
