@@ -60,7 +60,10 @@ def serve(args: argparse.Namespace) -> int:
         names = list(sandbox.systems) if target == "all" else [target]
         for system in names:
             if system not in sandbox.systems:
-                print(f"--fault: unknown system {system!r}; known: {', '.join(sandbox.systems)}", file=sys.stderr)
+                print(
+                    f"--fault: unknown system {system!r}; known: {', '.join(sandbox.systems)}",
+                    file=sys.stderr,
+                )
                 return 2
             try:
                 sandbox.systems[system].faults.update({name: value})
@@ -80,7 +83,10 @@ def serve(args: argparse.Namespace) -> int:
     logging.getLogger("uvicorn.error").addFilter(_DropPlannedLosses())
     try:
         uvicorn.run(
-            sandbox.asgi(), host=settings.host, port=settings.port, log_level=args.log_level,
+            sandbox.asgi(),
+            host=settings.host,
+            port=settings.port,
+            log_level=args.log_level,
             access_log=args.access_log,
         )
     finally:
@@ -94,7 +100,9 @@ def seed(args: argparse.Namespace) -> int:
     if base_url is not None:
         # The running server owns the store's clock and counters: let it do the seeding.
         response = httpx.post(
-            f"{base_url}/_sandbox/seed", json={"records": args.records, "seed": args.seed}, timeout=None
+            f"{base_url}/_sandbox/seed",
+            json={"records": args.records, "seed": args.seed, "systems": args.systems},
+            timeout=None,
         )
         response.raise_for_status()
         counts = response.json()
@@ -103,7 +111,10 @@ def seed(args: argparse.Namespace) -> int:
 
         sandbox = Sandbox(Settings(data_dir=args.data_dir))
         try:
-            counts = sandbox.seed(args.records, args.seed)
+            counts = sandbox.seed(args.records, args.seed, args.systems)
+        except ValueError as exc:
+            print(f"seed: {exc}", file=sys.stderr)
+            return 2
         finally:
             sandbox.close()
     for place, count in counts.items():
@@ -126,6 +137,12 @@ def info(args: argparse.Namespace) -> int:
     return 0
 
 
+def tour(args: argparse.Namespace) -> int:
+    from sandbox.tour import run
+
+    return run(args.data_dir, args.records, args.seed, args.port)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,11 +153,20 @@ def main(argv: list[str] | None = None) -> int:
 
     p_serve = sub.add_parser("serve", help="serve the six APIs until stopped")
     common(p_serve)
-    p_serve.add_argument("--rate-scale", type=float, default=1.0,
-                         help="multiply every documented rate limit (0 turns rate limiting off)")
-    p_serve.add_argument("--fault", type=_parse_fault, action="append", default=[],
-                         metavar="SYSTEM:SETTING=VALUE",
-                         help="inject faults, e.g. exact:rate_429=0.2, all:rate_lost=0.05, webcrm:latency_ms=80")
+    p_serve.add_argument(
+        "--rate-scale",
+        type=float,
+        default=1.0,
+        help="multiply every documented rate limit (0 turns rate limiting off)",
+    )
+    p_serve.add_argument(
+        "--fault",
+        type=_parse_fault,
+        action="append",
+        default=[],
+        metavar="SYSTEM:SETTING=VALUE",
+        help="inject faults, e.g. exact:rate_429=0.2, all:rate_lost=0.05, webcrm:latency_ms=80",
+    )
     p_serve.add_argument("--records", type=int, help="seed this many records per entity before serving")
     p_serve.add_argument("--seed", type=int, default=1)
     p_serve.add_argument("--log-level", default="warning")
@@ -151,12 +177,24 @@ def main(argv: list[str] | None = None) -> int:
     common(p_seed)
     p_seed.add_argument("--records", type=int, required=True, help="about this many records per entity")
     p_seed.add_argument("--seed", type=int, default=1)
+    p_seed.add_argument(
+        "--systems",
+        type=lambda text: text.split(","),
+        default=None,
+        help="comma-separated systems to seed (default: all); the others are left empty",
+    )
     p_seed.set_defaults(run=seed)
 
     p_info = sub.add_parser("info", help="base URLs and credentials of the six systems")
     common(p_info)
     p_info.add_argument("--json", action="store_true")
     p_info.set_defaults(run=info)
+
+    p_tour = sub.add_parser("tour", help="seed, serve briefly and show what each system holds (the demo)")
+    common(p_tour)
+    p_tour.add_argument("--records", type=int, default=200)
+    p_tour.add_argument("--seed", type=int, default=1)
+    p_tour.set_defaults(run=tour)
 
     args = parser.parse_args(argv)
     return int(args.run(args))

@@ -33,20 +33,20 @@ class Sandbox:
         self.settings = settings
         self.store = Store(settings.data_dir)
         self.tokens = Tokens(settings.data_dir)
-        self.systems: dict[str, System] = {
-            cls.name: cls(self.store, self.tokens, settings) for cls in SYSTEMS
-        }
+        self.systems: dict[str, System] = {cls.name: cls(self.store, self.tokens, settings) for cls in SYSTEMS}
 
     def info(self) -> dict[str, dict[str, object]]:
         return info(self.settings)
 
-    def seed(self, records: int, seed_value: int) -> dict[str, int]:
-        return seed(self, records, seed_value)
+    def seed(self, records: int, seed_value: int, systems: list[str] | None = None) -> dict[str, int]:
+        return seed(self, records, seed_value, systems)
 
     def reset(self) -> None:
         self.store.reset()
         for system in self.systems.values():
-            system.faults.update({name: 0 for name in ("latency_ms", "rate_429", "rate_5xx", "rate_timeout", "rate_lost")})
+            system.faults.update(
+                {name: 0 for name in ("latency_ms", "rate_429", "rate_5xx", "rate_timeout", "rate_lost")}
+            )
             system.limiter.reset()
             system.counters.__init__()  # type: ignore[misc]
 
@@ -85,7 +85,7 @@ class Sandbox:
         body = await request.json()
         scale = body.get("scale") if isinstance(body, dict) else None
         if not isinstance(scale, int | float) or isinstance(scale, bool) or scale < 0:
-            return JSONResponse({"error": "body must be {\"scale\": number >= 0} (0 turns limits off)"}, 400)
+            return JSONResponse({"error": 'body must be {"scale": number >= 0} (0 turns limits off)'}, 400)
         system.limiter.scale = float(scale)
         system.limiter.reset()
         return JSONResponse({"scale": system.limiter.scale})
@@ -104,9 +104,21 @@ class Sandbox:
     async def post_seed(self, request: Request) -> Response:
         body = await request.json()
         records, seed_value = body.get("records"), body.get("seed", 1)
-        if not isinstance(records, int) or records < 0 or not isinstance(seed_value, int):
-            return JSONResponse({"error": "body must be {\"records\": int >= 0, \"seed\": int}"}, 400)
-        return JSONResponse(self.seed(records, seed_value))
+        systems = body.get("systems")
+        if (
+            not isinstance(records, int)
+            or records < 0
+            or not isinstance(seed_value, int)
+            or not (systems is None or (isinstance(systems, list) and all(isinstance(s, str) for s in systems)))
+        ):
+            return JSONResponse(
+                {"error": 'body must be {"records": int >= 0, "seed": int, "systems": [names] (optional)}'},
+                400,
+            )
+        try:
+            return JSONResponse(self.seed(records, seed_value, systems))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, 400)
 
     async def get_stats(self, request: Request) -> Response:
         return JSONResponse(

@@ -55,7 +55,8 @@ class Tokens:
         """Spend a rotating refresh token: true once, false for unknown or already used tokens."""
         with self._lock:
             cur = self._db.execute(
-                "update refresh_tokens set used = 1 where token = ? and system = ? and used = 0", (token, system)
+                "update refresh_tokens set used = 1 where token = ? and system = ? and used = 0",
+                (token, system),
             )
             return cur.rowcount == 1
 

@@ -14,8 +14,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 Kind = Literal[
-    "text", "email", "phone", "url", "int", "decimal", "bool", "date", "country", "currency", "choice", "object",
-    "list", "any",
+    "text",
+    "email",
+    "phone",
+    "url",
+    "int",
+    "decimal",
+    "bool",
+    "date",
+    "country",
+    "currency",
+    "choice",
+    "object",
+    "list",
+    "any",
 ]
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sandbox.world import World
@@ -13,8 +14,13 @@ if TYPE_CHECKING:
 GROUND_TRUTH = "ground_truth.csv"
 
 
-def seed(sandbox: Sandbox, records: int, seed_value: int) -> dict[str, int]:
-    """Replace every record with about `records` per entity per system; returns rows per system.entity."""
+def seed(sandbox: Sandbox, records: int, seed_value: int, systems: Iterable[str] | None = None) -> dict[str, int]:
+    """Replace every record with about `records` per entity per system (all systems, or those named);
+    returns rows per system.entity."""
+    chosen = set(systems) if systems is not None else set(sandbox.systems)
+    unknown = chosen - set(sandbox.systems)
+    if unknown:
+        raise ValueError(f"unknown systems {sorted(unknown)}; known: {sorted(sandbox.systems)}")
     sandbox.reset()
     world = World(seed_value, records)
     counts: dict[str, int] = {}
@@ -23,6 +29,8 @@ def seed(sandbox: Sandbox, records: int, seed_value: int) -> dict[str, int]:
         truth = csv.writer(handle)
         truth.writerow(["kind", "key", "system", "entity", "id"])
         for name, system in sandbox.systems.items():
+            if name not in chosen:
+                continue
             for entity, rows in system.seed_rows(world).items():
 
                 def loaded(rows=rows, name=name, entity=entity):  # type: ignore[no-untyped-def]

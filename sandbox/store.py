@@ -74,9 +74,7 @@ class Store:
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
-        self._db = sqlite3.connect(
-            data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=30
-        )
+        self._db = sqlite3.connect(data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("pragma journal_mode=wal")
         self._db.execute("pragma synchronous=normal")
         self._db.execute("create table if not exists meta (key text primary key, value integer not null)")
@@ -183,7 +181,7 @@ class Store:
             rows = self._db.execute(sql, params).fetchall()
         return [_row(r) for r in rows]
 
-    def count(self, system: str, entity: str, query: Query = Query()) -> int:  # noqa: B008
+    def count(self, system: str, entity: str, query: Query = Query()) -> int:
         sql, params = self._where(system, entity, query)
         with self._lock:
             row = self._db.execute(f"select count(*) from {_table(system, entity)}{sql}", params).fetchone()
@@ -265,13 +263,16 @@ class Store:
             return Record(current.seq, id, current.created_us, current.modified_us, version, now, current.data)
 
     def bulk_load(
-        self, system: str, entity: str, rows: Iterable[tuple[str, dict[str, Any], int, int]], chunk: int = 20_000
+        self,
+        system: str,
+        entity: str,
+        rows: Iterable[tuple[str, dict[str, Any], int, int]],
+        chunk: int = 20_000,
     ) -> int:
         """Insert seeded rows (id, data, created_us, modified_us) in chunks; returns how many."""
         self.ensure(system, entity)
         sql = (
-            f"insert into {_table(system, entity)} (id, created_us, modified_us, version, data) "
-            "values (?, ?, ?, ?, ?)"
+            f"insert into {_table(system, entity)} (id, created_us, modified_us, version, data) values (?, ?, ?, ?, ?)"
         )
         total = 0
         batch: list[tuple[Any, ...]] = []

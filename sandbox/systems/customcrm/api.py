@@ -84,7 +84,10 @@ class CustomCRM(System):
     @staticmethod
     def render(record: Record) -> dict[str, Any]:
         return {
-            "Id": record.id, **record.data, "CreatedAt": iso_z(record.created_us), "UpdatedAt": iso_z(record.modified_us)
+            "Id": record.id,
+            **record.data,
+            "CreatedAt": iso_z(record.created_us),
+            "UpdatedAt": iso_z(record.modified_us),
         }
 
     # -- reads ----------------------------------------------------------------------------------------

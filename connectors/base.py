@@ -1,0 +1,188 @@
+"""The shared client layer: one long-lived httpx client per system with auth, retries and rate-limit waits.
+
+Each system's client (connectors/<system>.py) adds only its specifics: how to get and refresh a token, how its
+429 says when to come back, and how its pages chain. Ingest reads through these clients and the push writes
+through them, so a system's quota is one budget and a quirk is fixed in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import httpx
+
+log = logging.getLogger("crm_sync.connectors")
+
+Page = list[dict[str, Any]]
+
+
+class CRMError(Exception):
+    """A call a system refused or could not answer; names the system, entity and HTTP status."""
+
+    def __init__(self, system: str, entity: str, status: int | None, detail: str) -> None:
+        self.system, self.entity, self.status, self.detail = system, entity, status, detail
+        where = f"{system} {entity}".strip()
+        super().__init__(f"{where}: {'HTTP ' + str(status) if status else 'no answer'}: {detail}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter on 5xx, timeouts and dropped connections."""
+
+    attempts: int = 6
+    base_seconds: float = 0.5
+    cap_seconds: float = 30.0
+    # A 429 tells us when to come back, so waiting for it is not a failure; bound it separately.
+    max_throttle_wait_seconds: float = 900.0
+
+    def backoff(self, attempt: int) -> float:
+        return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
+
+
+class Client:
+    """Base of the six system clients."""
+
+    system: ClassVar[str]
+    # Where a 401 means "refresh and try again" (token flows); static API keys cannot be refreshed.
+    refreshable: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Mapping[str, str],
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = dict(credentials)
+        self.retry = retry or RetryPolicy()
+        self.http = httpx.Client(timeout=timeout, transport=transport, headers={"Accept": "application/json"})
+        self._auth: dict[str, str] | None = None
+        self.calls = 0
+
+    # -- per system -----------------------------------------------------------------------------------
+
+    def authenticate(self) -> dict[str, str]:
+        """Fetch a token and return the headers every data call carries."""
+        raise NotImplementedError
+
+    def throttle_wait(self, response: httpx.Response) -> float:
+        """Seconds a 429 asks us to wait; the default reads Retry-After."""
+        value = response.headers.get("Retry-After")
+        try:
+            return max(0.0, float(value)) if value else 1.0
+        except ValueError:
+            return 1.0
+
+    def observe(self, response: httpx.Response) -> None:
+        """Look at every answer (Exact paces itself from its X-RateLimit-* headers)."""
+
+    def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
+        """Every live record of an entity (changed after `since` when given), page by page."""
+        raise NotImplementedError
+
+    # -- shared mechanics -----------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.base_url}{path}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        entity: str = "",
+        retry_on_transport_error: bool = True,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One call with auth, 401 refresh, 429 waits and backoff; a 4xx other than 401/429 is returned.
+
+        retry_on_transport_error=False is for writes that must not be repeated blindly (a lost answer may
+        hide an applied create); such a failure raises CRMError with status None.
+        """
+        attempt = 0
+        refreshed = False
+        throttled = 0.0
+        extra_headers = kwargs.pop("headers", None) or {}
+        while True:
+            if self._auth is None:
+                self._auth = self.authenticate()
+            headers = {**self._auth, **extra_headers}
+            try:
+                self.calls += 1
+                response = self.http.request(method, self.url(path), headers=headers, **kwargs)
+            except httpx.TransportError as exc:
+                if not retry_on_transport_error or attempt + 1 >= self.retry.attempts:
+                    raise CRMError(self.system, entity, None, f"{type(exc).__name__}: {exc}") from exc
+                self._sleep(self.retry.backoff(attempt), f"{type(exc).__name__}", entity)
+                attempt += 1
+                continue
+            self.observe(response)
+            if response.status_code == 401 and self.refreshable and not refreshed:
+                self._auth = None
+                refreshed = True
+                continue
+            if response.status_code == 429:
+                wait = self.throttle_wait(response)
+                throttled += wait
+                if throttled > self.retry.max_throttle_wait_seconds:
+                    raise CRMError(self.system, entity, 429, f"still throttled after {throttled:.0f} s of waiting")
+                self._sleep(wait, "429", entity)
+                continue
+            if response.status_code >= 500:
+                if attempt + 1 >= self.retry.attempts:
+                    raise CRMError(self.system, entity, response.status_code, _excerpt(response))
+                self._sleep(self.retry.backoff(attempt), f"HTTP {response.status_code}", entity)
+                attempt += 1
+                continue
+            if response.status_code == 401:
+                raise CRMError(self.system, entity, 401, f"credentials refused: {_excerpt(response)}")
+            return response
+
+    def get_json(self, path: str, *, entity: str = "", **kwargs: Any) -> Any:
+        """GET that must succeed; 204/304 mean no content (None)."""
+        response = self.request("GET", path, entity=entity, **kwargs)
+        if response.status_code in (204, 304):
+            return None
+        if response.status_code >= 400:
+            raise CRMError(self.system, entity, response.status_code, _excerpt(response))
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise CRMError(
+                self.system, entity, response.status_code, f"answer is not JSON: {_excerpt(response)}"
+            ) from exc
+
+    def _sleep(self, seconds: float, why: str, entity: str) -> None:
+        log.info("%s %s: %s, waiting %.2f s", self.system, entity, why, seconds)
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _excerpt(response: httpx.Response, limit: int = 300) -> str:
+    text = response.text.strip().replace("\n", " ")
+    return text[:limit] + ("..." if len(text) > limit else "") or "(empty body)"
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """A token endpoint's JSON object, or {"raw": ...} when it answered something else."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {"raw": response.text[:200]}
+    return body if isinstance(body, dict) else {"raw": body}

@@ -1,0 +1,51 @@
+"""PowerOffice Go v2 client: Basic → Bearer token plus subscription key, X-Pagination paging."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from connectors.base import Client, CRMError, Page, json_object
+
+
+class PowerOfficeClient(Client):
+    system = "poweroffice"
+    max_page_size = 20_000
+    default_page_size = 5_000
+
+    def _subscription(self) -> dict[str, str]:
+        return {"Ocp-Apim-Subscription-Key": self.credentials["subscription_key"]}
+
+    def authenticate(self) -> dict[str, str]:
+        keys = f"{self.credentials['application_key']}:{self.credentials['client_key']}".encode()
+        response = self.http.post(
+            f"{self.base_url}/OAuth/Token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {base64.b64encode(keys).decode()}", **self._subscription()},
+        )
+        body = json_object(response)
+        if response.status_code != 200 or "access_token" not in body:
+            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
+        return {"Authorization": f"Bearer {body['access_token']}", **self._subscription()}
+
+    def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
+        params: dict[str, Any] = {"PageSize": page_size or self.default_page_size, "PageNumber": 1}
+        if since:
+            params["lastChangedDateTimeOffsetGreaterThan"] = since
+        path: str = f"/v2/{entity}"
+        while True:
+            response = self.request("GET", path, entity=entity, params=params)
+            if response.status_code == 204:
+                return
+            if response.status_code >= 400:
+                raise CRMError(self.system, entity, response.status_code, response.text[:300])
+            records = response.json()
+            if records:
+                yield records
+            link = orjson.loads(response.headers.get("X-Pagination", "{}") or "{}").get("nextPageLink")
+            if not link or not records:
+                return
+            path, params = link, {}

@@ -1,0 +1,54 @@
+"""WebCRM client: ApiLogin token, Page/Size paging until an empty page, Query API for incremental reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from connectors.base import Client, CRMError, Page, json_object
+
+# Entity path -> the Query API's table name and field prefix.
+QUERY_TABLES = {
+    "Organisations": ("organisation", "Organisation"),
+    "Persons": ("person", "Person"),
+    "Products": ("product", "Product"),
+}
+
+
+class WebCRMClient(Client):
+    system = "webcrm"
+    max_page_size = 1000
+
+    def authenticate(self) -> dict[str, str]:
+        response = self.http.post(f"{self.base_url}/Auth/ApiLogin", data={"authCode": self.credentials["auth_code"]})
+        body = json_object(response)
+        if response.status_code != 200 or body.get("IsError") or "AccessToken" not in body:
+            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
+        return {"Authorization": f"Bearer {body['AccessToken']}"}
+
+    def throttle_wait(self, response: httpx.Response) -> float:
+        body = json_object(response)
+        seconds = body.get("RetryAfterSeconds")
+        return float(seconds) if isinstance(seconds, int | float) else super().throttle_wait(response)
+
+    def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
+        size = page_size or self.max_page_size
+        if since:
+            table, prefix = QUERY_TABLES[entity]
+            path = "/Queries"
+            params: dict[str, Any] = {
+                "script": f"SELECT * FROM {table} WHERE {prefix}UpdatedAt > '{since}' ORDER BY {prefix}UpdatedAt",
+            }
+        else:
+            path, params = f"/{entity}", {}
+        page = 1
+        while True:
+            records = self.get_json(path, entity=entity, params={**params, "Page": page, "Size": size})
+            if not records:
+                return
+            yield records
+            if len(records) < size:
+                return
+            page += 1
