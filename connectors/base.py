@@ -88,6 +88,10 @@ class Client:
         """Every live record of an entity (changed after `since` when given), page by page."""
         raise NotImplementedError
 
+    def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
+        """The API's deleted-record feed as {"id", "deleted_at", "cursor"} rows (systems that have one)."""
+        raise NotImplementedError(f"{self.system} has no deleted-record feed")
+
     # -- shared mechanics -----------------------------------------------------------------------------
 
     def url(self, path: str) -> str:

@@ -27,3 +27,9 @@ class CustomCRMClient(Client):
             if not body.get("next_cursor"):
                 return
             params["cursor"] = body["next_cursor"]
+
+    def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
+        params = {"since": since} if since else {}
+        items = self.get_json(f"/api/v1/{entity}/deleted", entity=entity, params=params)["items"]
+        if items:
+            yield [{"id": i["Id"], "deleted_at": i["DeletedAt"], "cursor": i["DeletedAt"]} for i in items]

@@ -1,0 +1,1 @@
+"""dlt pipelines that load every system's entities into the warehouse's raw_<system> datasets."""
