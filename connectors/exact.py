@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -82,6 +83,34 @@ class ExactClient(Client):
             if not url:
                 return
             params = {}
+
+    def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
+        url = f"/api/v1/{self.division}/sync/Deleted"
+        params: dict[str, Any] = {
+            "$select": "EntityKey,EntityType,DeletedDate,Timestamp",
+            "$filter": f"Timestamp gt {int(since or 0)} and EntityType eq {ENTITY_TYPES[entity]}",
+        }
+        while True:
+            body = self.get_json(url, entity=entity, params=params)
+            rows = body["d"]["results"]
+            if rows:
+                yield [
+                    {"id": r["EntityKey"], "deleted_at": odata_datetime(r["DeletedDate"]), "cursor": r["Timestamp"]}
+                    for r in rows
+                ]
+            url = body["d"].get("__next")
+            if not url:
+                return
+            params = {}
+
+
+ENTITY_TYPES = {"Accounts": 2, "Contacts": 5}
+
+
+def odata_datetime(value: str) -> str:
+    """/Date(1700000000000)/ as an ISO-8601 UTC date-time."""
+    millis = int(value[value.index("(") + 1 : value.index(")")].split("+")[0].split("-")[0] or 0)
+    return datetime.fromtimestamp(millis / 1000, tz=UTC).isoformat()
 
 
 def _until(epoch_ms: str | None) -> float:

@@ -77,3 +77,17 @@ class ZohoCRMClient(Client):
                 params["page_token"] = info["next_page_token"]
             else:
                 params["page"] += 1
+
+    def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
+        params: dict[str, Any] = {"type": "all", "per_page": self.max_page_size, "page": 1}
+        headers = {"If-Modified-Since": since} if since else {}
+        if self._auth is None:
+            self._auth = self.authenticate()
+        while True:
+            body = self.get_json(f"{self.api_base}/{entity}/deleted", entity=entity, params=params, headers=headers)
+            if not body or not body.get("data"):
+                return
+            yield [{"id": r["id"], "deleted_at": r["deleted_time"], "cursor": r["deleted_time"]} for r in body["data"]]
+            if not body.get("info", {}).get("more_records"):
+                return
+            params["page"] += 1
