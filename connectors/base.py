@@ -92,6 +92,21 @@ class Client:
         """The API's deleted-record feed as {"id", "deleted_at", "cursor"} rows (systems that have one)."""
         raise NotImplementedError(f"{self.system} has no deleted-record feed")
 
+    def get(self, entity: str, id: str) -> dict[str, Any]:
+        """One record as the API shows it."""
+        raise NotImplementedError
+
+    def create(self, entity: str, fields: dict[str, Any]) -> str:
+        """Create one record; returns the id the system gave it."""
+        raise NotImplementedError
+
+    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
+        """Change the given fields of one record and leave the others as they are."""
+        raise NotImplementedError
+
+    def delete(self, entity: str, id: str) -> None:
+        raise NotImplementedError
+
     # -- shared mechanics -----------------------------------------------------------------------------
 
     def url(self, path: str) -> str:
@@ -163,6 +178,16 @@ class Client:
             raise CRMError(
                 self.system, entity, response.status_code, f"answer is not JSON: {_excerpt(response)}"
             ) from exc
+
+    def send(self, method: str, path: str, *, entity: str, **kwargs: Any) -> httpx.Response:
+        """A write that must succeed: any 4xx raises CRMError with the API's own error text.
+
+        A write is not repeated after a dropped connection (it may have been applied); the caller decides.
+        """
+        response = self.request(method, path, entity=entity, retry_on_transport_error=False, **kwargs)
+        if response.status_code >= 400:
+            raise CRMError(self.system, entity, response.status_code, _excerpt(response))
+        return response
 
     def _sleep(self, seconds: float, why: str, entity: str) -> None:
         log.info("%s %s: %s, waiting %.2f s", self.system, entity, why, seconds)

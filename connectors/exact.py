@@ -73,20 +73,21 @@ class ExactClient(Client):
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
         url = f"/api/v1/{self.division}/sync/CRM/{entity}"
-        params: dict[str, Any] = {"$select": SELECT[entity], "$filter": f"Timestamp gt {int(since or 0)}"}
+        params: dict[str, Any] | None = {"$select": SELECT[entity], "$filter": f"Timestamp gt {int(since or 0)}"}
         while True:
             body = self.get_json(url, entity=entity, params=params)
-            results = body["d"]["results"]
+            # __metadata is OData's envelope (uri, type), not data of the record.
+            results = [{k: v for k, v in r.items() if k != "__metadata"} for r in body["d"]["results"]]
             if results:
                 yield results
             url = body["d"].get("__next")
             if not url:
                 return
-            params = {}
+            params = None  # __next carries the query; an empty dict would strip it
 
     def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
         url = f"/api/v1/{self.division}/sync/Deleted"
-        params: dict[str, Any] = {
+        params: dict[str, Any] | None = {
             "$select": "EntityKey,EntityType,DeletedDate,Timestamp",
             "$filter": f"Timestamp gt {int(since or 0)} and EntityType eq {ENTITY_TYPES[entity]}",
         }
@@ -101,7 +102,26 @@ class ExactClient(Client):
             url = body["d"].get("__next")
             if not url:
                 return
-            params = {}
+            params = None  # __next carries the query; an empty dict would strip it
+
+    def _crm(self, entity: str, id: str | None = None) -> str:
+        return f"/api/v1/{self.division}/crm/{entity}" + (f"(guid'{id}')" if id else "")
+
+    def get(self, entity: str, id: str) -> dict[str, Any]:
+        body = self.get_json(self._crm(entity, id), entity=entity, params={"$select": SELECT[entity]})["d"]
+        return body["results"][0] if "results" in body else body  # type: ignore[no-any-return]
+
+    def create(self, entity: str, fields: dict[str, Any]) -> str:
+        response = self.send(
+            "POST", self._crm(entity), entity=entity, json=fields, headers={"Prefer": "return=representation"}
+        )
+        return str(response.json()["d"]["ID"])
+
+    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
+        self.send("PUT", self._crm(entity, id), entity=entity, json=fields)
+
+    def delete(self, entity: str, id: str) -> None:
+        self.send("DELETE", self._crm(entity, id), entity=entity)
 
 
 ENTITY_TYPES = {"Accounts": 2, "Contacts": 5}

@@ -8,6 +8,7 @@ from typing import Any
 from connectors.base import Client, CRMError, Page, json_object
 
 API_VERSION = "v8"
+WALK_LIMIT = 100_000
 # `fields` is mandatory on list calls (at most 50): everything the flows read.
 FIELDS = {
     "Accounts": (
@@ -55,28 +56,31 @@ class ZohoCRMClient(Client):
         return {"Authorization": f"Zoho-oauthtoken {body['access_token']}"}
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
-        params: dict[str, Any] = {
-            "fields": FIELDS[entity],
-            "per_page": page_size or self.max_page_size,
-            "page": 1,
-        }
-        headers = {"If-Modified-Since": since} if since else {}
+        """Oldest change first, so a walk can resume from its last Modified_Time: Zoho ends a page-token walk
+        after 100,000 records, and a new walk starts with If-Modified-Since at the last time seen (records of that
+        second come again; the merge on id absorbs them)."""
         if self._auth is None:
             self._auth = self.authenticate()
+        base = {"fields": FIELDS[entity], "per_page": page_size or self.max_page_size}
+        base |= {"sort_by": "Modified_Time", "sort_order": "asc"}
         while True:
-            body = self.get_json(f"{self.api_base}/{entity}", entity=entity, params=params, headers=headers)
-            if not body:
-                return
-            yield body["data"]
-            info = body.get("info", {})
-            if not info.get("more_records"):
-                return
-            # `page` only reaches 2,000 records; page_token continues from there.
-            if info.get("next_page_token"):
-                params = {k: v for k, v in params.items() if k != "page"}
-                params["page_token"] = info["next_page_token"]
-            else:
-                params["page"] += 1
+            headers = {"If-Modified-Since": since} if since else {}
+            params: dict[str, Any] = {**base, "page": 1}
+            walked = 0
+            while True:
+                body = self.get_json(f"{self.api_base}/{entity}", entity=entity, params=params, headers=headers)
+                if not body:
+                    return
+                yield body["data"]
+                walked += len(body["data"])
+                info = body.get("info", {})
+                if not info.get("more_records"):
+                    return
+                if walked + params.get("per_page", 0) > WALK_LIMIT:
+                    since = body["data"][-1]["Modified_Time"]
+                    break
+                # `page` only reaches 2,000 records; page_token continues from there.
+                params = {**base, "page_token": info["next_page_token"]}
 
     def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
         params: dict[str, Any] = {"type": "all", "per_page": self.max_page_size, "page": 1}
@@ -91,3 +95,28 @@ class ZohoCRMClient(Client):
             if not body.get("info", {}).get("more_records"):
                 return
             params["page"] += 1
+
+    def _crm(self, path: str) -> str:
+        if self._auth is None:
+            self._auth = self.authenticate()
+        return f"{self.api_base}{path}"
+
+    def get(self, entity: str, id: str) -> dict[str, Any]:
+        return self.get_json(self._crm(f"/{entity}/{id}"), entity=entity)["data"][0]  # type: ignore[no-any-return]
+
+    def _write_one(self, method: str, entity: str, record: dict[str, Any]) -> str:
+        body = self.send(method, self._crm(f"/{entity}"), entity=entity, json={"data": [record]}).json()
+        item = body["data"][0]
+        if item.get("status") != "success":
+            field = item.get("details", {}).get("api_name", "")
+            raise CRMError(self.system, entity, 200, f"{item.get('code')} {field}: {item.get('message')}")
+        return str(item["details"]["id"])
+
+    def create(self, entity: str, fields: dict[str, Any]) -> str:
+        return self._write_one("POST", entity, fields)
+
+    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
+        self._write_one("PUT", entity, {**fields, "id": id})
+
+    def delete(self, entity: str, id: str) -> None:
+        self.send("DELETE", self._crm(f"/{entity}"), entity=entity, params={"ids": id})

@@ -72,9 +72,14 @@ class Warehouse:
                 return []
             raise
 
-    def count(self, table: str, load_ids: Iterable[str] = ()) -> int:
-        ids = ", ".join(f"'{i}'" for i in load_ids)
-        where = f" where _dlt_load_id in ({ids})" if ids else ""
+    def count(self, table: str, load_ids: Iterable[str] | None = None) -> int:
+        """Rows of a table, or only those written by the given loads."""
+        where = ""
+        if load_ids is not None:
+            ids = ", ".join(f"'{i}'" for i in load_ids)
+            if not ids:
+                return 0
+            where = f" where _dlt_load_id in ({ids})"
         rows = self._query(f'select count(*) from "{self.dataset}"."{table}"{where}')
         return int(rows[0][0]) if rows else 0
 
@@ -115,6 +120,8 @@ def ingest_system(
             full_scan_every=FULL_SCAN_EVERY,
             progress=progress,
             known_ids=store.live_ids,
+            # Each API's largest page unless configured smaller (sources.page_size / SOURCES__PAGE_SIZE).
+            page_size=dlt.config.get("sources.page_size", int),
         )
         # Records first: a scan's deletions are only known once every page has been read and loaded.
         loaded = pipeline.run(source.with_resources(*(e.table for e in entities)), loader_file_format="parquet")

@@ -61,6 +61,7 @@ def entity_resources(
     full_scan_every: timedelta,
     progress: Progress,
     known_ids: Callable[[], set[str]],
+    page_size: int | None = None,
 ) -> tuple[DltResource, DltResource, EntityRun]:
     """The records resource and its deletions resource for one entity (run the records first)."""
     label = f"{client.system}.{entity.table}"
@@ -75,7 +76,7 @@ def entity_resources(
         )
         run.full_scan = since is None or full_refresh or entity.always_full or due
         # A full scan reads everything (to learn deletions); the cursor still drops unchanged rows.
-        for page in client.pages(entity.path, since=None if run.full_scan else since):
+        for page in client.pages(entity.path, since=None if run.full_scan else since, page_size=page_size):
             for record in page:
                 run.seen.add(str(record[entity.primary_key]))
                 if combined:
@@ -136,6 +137,7 @@ def system_source(
     full_scan_every: timedelta,
     progress: Progress,
     known_ids: Callable[[Entity], set[str]],
+    page_size: int | None = None,
 ) -> tuple[DltSource, dict[str, EntityRun]]:
     """One system's dlt source (every entity's records and deletions resources) and what each run learns."""
     runs: dict[str, EntityRun] = {}
@@ -148,6 +150,7 @@ def system_source(
             full_scan_every=full_scan_every,
             progress=progress,
             known_ids=lambda entity=entity: known_ids(entity),  # type: ignore[misc]
+            page_size=page_size,
         )
         resources += [records, deletions]
         runs[entity.table] = run

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +26,17 @@ def info(settings: Settings) -> dict[str, dict[str, object]]:
         }
         for cls in SYSTEMS
     }
+
+
+async def _object(request: Request) -> dict[str, Any]:
+    """The request's JSON object body; ValueError (a 400 for the caller) for anything else."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ValueError("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    return body
 
 
 class Sandbox:
@@ -70,10 +83,7 @@ class Sandbox:
         if isinstance(system, Response):
             return system
         try:
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError("the body must be a JSON object of fault settings")
-            system.faults.update(body)
+            system.faults.update(await _object(request))
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, 400)
         return JSONResponse(system.faults.settings())
@@ -82,8 +92,10 @@ class Sandbox:
         system = self._system(request)
         if isinstance(system, Response):
             return system
-        body = await request.json()
-        scale = body.get("scale") if isinstance(body, dict) else None
+        try:
+            scale = (await _object(request)).get("scale")
+        except ValueError:
+            scale = None
         if not isinstance(scale, int | float) or isinstance(scale, bool) or scale < 0:
             return JSONResponse({"error": 'body must be {"scale": number >= 0} (0 turns limits off)'}, 400)
         system.limiter.scale = float(scale)
@@ -102,7 +114,10 @@ class Sandbox:
         return JSONResponse({"reset": True})
 
     async def post_seed(self, request: Request) -> Response:
-        body = await request.json()
+        try:
+            body = await _object(request)
+        except ValueError:
+            body = {}
         records, seed_value = body.get("records"), body.get("seed", 1)
         systems = body.get("systems")
         if (

@@ -32,9 +32,10 @@ class Faults:
 
     def update(self, values: dict[str, Any]) -> None:
         """Apply a partial update; raises ValueError naming the bad setting."""
-        merged = {**self.settings(), **values}
+        current = self.settings()
+        merged = {**current, **values}
         for name, value in values.items():
-            if name not in merged or name.startswith("_"):
+            if name not in current:
                 raise ValueError(f"unknown fault setting {name!r}")
             if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"fault setting {name!r} must be a number >= 0, got {value!r}")

@@ -31,8 +31,8 @@ Kind = Literal[
 ]
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Real CRMs accept the usual ways people write numbers: +47 22 33 44 55, (020) 123-4567, 0047.22.33.44.55.
-PHONE = re.compile(r"^\+?[0-9 ()\-./]{3,30}$")
+# Real CRMs accept the usual ways people write numbers: +47 22 33 44 55, (+47) 22-33-44-55, 0047.22.33.44.55.
+PHONE = re.compile(r"^\+?[0-9 ()+\-./]{3,30}$")
 URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")

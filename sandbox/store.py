@@ -43,16 +43,30 @@ class Query:
     seq_gt: int | None = None
     # Keyset for (modified_us, seq) ordering: rows strictly after this pair.
     after_modified_seq: tuple[int, int] | None = None
-    order: Literal["seq", "modified", "version"] = "seq"
+    order: Literal["seq", "modified", "version", "deleted", "created"] = "seq"
     limit: int | None = None
     offset: int = 0
     deleted: Literal["exclude", "only", "include"] = "exclude"
+    # Tombstones deleted at or after this time (deleted feeds page on it; deleted times are unique per store).
+    deleted_ge: int | None = None
+    # Every order column descending (Zoho's sort_order=desc); `after` then means strictly before.
+    descending: bool = False
+    # Keyset in the query's own order: the order columns' values of the last row already read, e.g.
+    # (created_us, seq) for order="created" or (seq,) for order="seq"; rows strictly after it.
+    after: tuple[int, ...] | None = None
+    created_gt: int | None = None
+    # Conditions on JSON fields, all of which must hold: (field path, op, value). "=" compares case-insensitively
+    # like lookup() (and uses its index), "in" is "=" against any of a tuple of values, "between" takes a tuple
+    # of inclusive (low, high) pairs and matches a value inside any of them.
+    where: tuple[tuple[str, Literal["=", "in", "between"], Any], ...] = ()
 
 
 _ORDER = {
     "seq": "seq",
     "modified": "modified_us, seq",
     "version": "version",
+    "deleted": "deleted_us, seq",
+    "created": "created_us, seq",
 }
 _COLUMNS = "seq, id, created_us, modified_us, version, deleted_us, data"
 
@@ -80,6 +94,7 @@ class Store:
         self._db.execute("create table if not exists meta (key text primary key, value integer not null)")
         self._lock = threading.RLock()
         self._known: set[str] = set()
+        self._known_lookups: set[tuple[str, str]] = set()
         self._last_us = self._meta("clock")
         self._version = self._meta("version")
 
@@ -88,7 +103,9 @@ class Store:
     def ensure(self, system: str, entity: str, lookups: Iterable[str] = ()) -> None:
         """Create the entity's table (idempotent), with an index per looked-up JSON field."""
         table = _table(system, entity)
-        if table in self._known:
+        # Lookup indexes are created even when the table already exists (seeding creates it first).
+        lookups = [f for f in lookups if (table, f) not in self._known_lookups]
+        if table in self._known and not lookups:
             return
         with self._lock:
             self._db.execute(
@@ -100,12 +117,18 @@ class Store:
             self._db.execute(f'create index if not exists "{base}_mod" on {table}(modified_us, seq)')
             self._db.execute(f'create index if not exists "{base}_ver" on {table}(version)')
             self._db.execute(f'create index if not exists "{base}_del" on {table}(deleted_us)')
+            # Live rows in modified order: without it SQLite serves "deleted_us is null order by modified_us"
+            # from the _del index and sorts every live row (650 ms at 1M rows instead of 0.2 ms).
+            self._db.execute(f'create index if not exists "{base}_live_mod" on {table}(deleted_us, modified_us, seq)')
+            # Live rows in created order (Zoho's sort_by=Created_Time), for the same reason as _live_mod.
+            self._db.execute(f'create index if not exists "{base}_live_cre" on {table}(deleted_us, created_us, seq)')
             for field in lookups:
                 path = _json_path(field)
                 self._db.execute(
                     f'create index if not exists "{base}_lk_{field.replace(".", "_")}" '
                     f"on {table}(lower(json_extract(data, '{path}')))"
                 )
+                self._known_lookups.add((table, field))
             self._known.add(table)
 
     # -- clock and counters ---------------------------------------------------------------------------
@@ -173,7 +196,10 @@ class Store:
 
     def select(self, system: str, entity: str, query: Query) -> list[Record]:
         sql, params = self._where(system, entity, query)
-        sql = f"select {_COLUMNS} from {_table(system, entity)}{sql} order by {_ORDER[query.order]}"
+        order = _ORDER[query.order]
+        if query.descending:
+            order = ", ".join(f"{column} desc" for column in order.split(", "))
+        sql = f"select {_COLUMNS} from {_table(system, entity)}{sql} order by {order}"
         if query.limit is not None:
             sql += " limit ? offset ?"
             params += [query.limit, query.offset]
@@ -207,6 +233,8 @@ class Store:
             ("modified_us", "<", q.modified_lt),
             ("version", ">", q.version_gt),
             ("seq", ">", q.seq_gt),
+            ("deleted_us", ">=", q.deleted_ge),
+            ("created_us", ">", q.created_gt),
         ):
             if value is not None:
                 clauses.append(f"{column} {op} ?")
@@ -214,8 +242,18 @@ class Store:
         if q.after_modified_seq is not None:
             clauses.append("(modified_us, seq) > (?, ?)")
             params.extend(q.after_modified_seq)
+        if q.after is not None:
+            columns = _ORDER[q.order]
+            if len(q.after) != len(columns.split(", ")):
+                raise ValueError(f"keyset {q.after!r} does not fit order {q.order!r}")
+            placeholders = ", ".join("?" * len(q.after))
+            clauses.append(f"({columns}) {'<' if q.descending else '>'} ({placeholders})")
+            params.extend(q.after)
+        for field, op, value in q.where:
+            clauses.append(_json_condition(field, op, value, params))
         if q.deleted == "exclude":
-            clauses.append("deleted_us is null")
+            # Unary + keeps SQLite from choosing the deleted_us index and then sorting every live row.
+            clauses.append("+deleted_us is null")
         elif q.deleted == "only":
             clauses.append("deleted_us is not null")
         return (" where " + " and ".join(clauses) if clauses else ""), params
@@ -299,6 +337,7 @@ class Store:
                 self._db.execute(f'drop table if exists "{name}"')
             self._db.execute("delete from meta")
             self._known.clear()
+            self._known_lookups.clear()
             self._version = 0
 
     def entity_counts(self) -> dict[str, int]:
@@ -315,6 +354,21 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _json_condition(field: str, op: str, value: Any, params: list[Any]) -> str:
+    """One Query.where condition as SQL, its parameters appended to params."""
+    column = f"json_extract(data, '{_json_path(field)}')"
+    if op == "=":
+        params.append(value)
+        return f"lower({column}) = lower(?)"
+    if op == "in":
+        params.extend(value)
+        return f"lower({column}) in ({', '.join('lower(?)' for _ in value)})" if value else "0"
+    if op == "between":
+        params.extend(bound for pair in value for bound in pair)
+        return "(" + " or ".join(f"{column} between ? and ?" for _ in value) + ")" if value else "0"
+    raise ValueError(f"unknown where operator {op!r}")
 
 
 def _json_path(field: str) -> str:

@@ -1,23 +1,5 @@
-"""CRMOffice emulator (placeholder until its module lands)."""
+"""CRMOffice (crmoffice.no): a Norwegian CRM whose API is mostly assumed; see README.md for each choice."""
 
-from typing import ClassVar
-
-from sandbox.system import System
-
-
-class CRMOffice(System):
-    name = "crmoffice"
-    title = "CRMOffice"
-    credentials: ClassVar[dict[str, str]] = {}
-
-    def routes(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def rate_windows(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def seed_rows(self, world):  # type: ignore[no-untyped-def]
-        return {}
-
+from sandbox.systems.crmoffice.api import CRMOffice
 
 __all__ = ["CRMOffice"]

@@ -1,23 +1,5 @@
-"""Exact Online emulator (placeholder until its module lands)."""
+"""Exact Online: CRM accounts and contacts over its OData v2 REST API (spec section 3)."""
 
-from typing import ClassVar
-
-from sandbox.system import System
-
-
-class ExactOnline(System):
-    name = "exact"
-    title = "Exact Online"
-    credentials: ClassVar[dict[str, str]] = {}
-
-    def routes(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def rate_windows(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def seed_rows(self, world):  # type: ignore[no-untyped-def]
-        return {}
-
+from sandbox.systems.exact.api import ExactOnline
 
 __all__ = ["ExactOnline"]

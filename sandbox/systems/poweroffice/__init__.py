@@ -1,23 +1,5 @@
-"""PowerOffice Go emulator (placeholder until its module lands)."""
+"""PowerOffice Go v2: the accounting system's customer ledger (companies and persons) and departments."""
 
-from typing import ClassVar
-
-from sandbox.system import System
-
-
-class PowerOffice(System):
-    name = "poweroffice"
-    title = "PowerOffice Go"
-    credentials: ClassVar[dict[str, str]] = {}
-
-    def routes(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def rate_windows(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def seed_rows(self, world):  # type: ignore[no-untyped-def]
-        return {}
-
+from sandbox.systems.poweroffice.api import PowerOffice
 
 __all__ = ["PowerOffice"]

@@ -1,23 +1,5 @@
-"""Zoho CRM emulator (placeholder until its module lands)."""
+"""Zoho CRM: the REST API v2-v8 records endpoints and Zoho Accounts' OAuth token endpoint (spec section 1)."""
 
-from typing import ClassVar
-
-from sandbox.system import System
-
-
-class ZohoCRM(System):
-    name = "zohocrm"
-    title = "Zoho CRM"
-    credentials: ClassVar[dict[str, str]] = {}
-
-    def routes(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def rate_windows(self):  # type: ignore[no-untyped-def]
-        return []
-
-    def seed_rows(self, world):  # type: ignore[no-untyped-def]
-        return {}
-
+from sandbox.systems.zohocrm.api import ZohoCRM
 
 __all__ = ["ZohoCRM"]
