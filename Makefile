@@ -21,8 +21,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The main job against the local sandbox: seed it, show it, then load every system into the warehouse.
 demo: install
-	$(BIN)/python -m sandbox tour --records $(RECORDS)
+	$(BIN)/python -m sandbox tour --records $(RECORDS) -- $(BIN)/python -m ingest
 
 lint: install
 	$(BIN)/ruff check .

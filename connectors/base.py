@@ -73,6 +73,16 @@ class Client:
         """Fetch a token and return the headers every data call carries."""
         raise NotImplementedError
 
+    def token(
+        self, url: str, form: dict[str, str], *, headers: dict[str, str] | None = None, field: str = "access_token"
+    ) -> dict[str, Any]:
+        """POST a token request; the answer's JSON object, or CRMError (the API's own error text, never the form)."""
+        response = self.http.post(url, data=form, headers=headers or {})
+        body = json_object(response)
+        if response.status_code != 200 or field not in body or body.get("IsError"):
+            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
+        return body
+
     def throttle_wait(self, response: httpx.Response) -> float:
         """Seconds a 429 asks us to wait; the default reads Retry-After."""
         value = response.headers.get("Retry-After")
@@ -206,6 +216,12 @@ class Client:
 def _excerpt(response: httpx.Response, limit: int = 300) -> str:
     text = response.text.strip().replace("\n", " ")
     return text[:limit] + ("..." if len(text) > limit else "") or "(empty body)"
+
+
+def refresh_grant(credentials: dict[str, str]) -> dict[str, str]:
+    """The OAuth 2 refresh-token grant form (Zoho, Exact)."""
+    keys = ("client_id", "client_secret", "refresh_token")
+    return {"grant_type": "refresh_token", **{k: credentials[k] for k in keys}}
 
 
 def json_object(response: httpx.Response) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from connectors.base import Client, CRMError, Page, json_object
+from connectors.base import Client, Page
 
 
 class CRMOfficeClient(Client):
@@ -20,18 +20,15 @@ class CRMOfficeClient(Client):
         self.token_url = token_url or f"{self.base_url}/connect/token"
 
     def authenticate(self) -> dict[str, str]:
-        response = self.http.post(
+        body = self.token(
             self.token_url,
-            data={
+            {
                 "grant_type": "client_credentials",
                 "client_id": self.credentials["client_id"],
                 "client_secret": self.credentials["client_secret"],
                 "scope": "crmoffice",
             },
         )
-        body = json_object(response)
-        if response.status_code != 200 or "access_token" not in body:
-            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
         return {"Authorization": f"Bearer {body['access_token']}"}
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from connectors.base import Client, CRMError, Page, json_object
+from connectors.base import Client, Page, refresh_grant
 
 # $select is mandatory: everything the flows read.
 SELECT = {
@@ -43,18 +43,7 @@ class ExactClient(Client):
         self.division = credentials["division"]
 
     def authenticate(self) -> dict[str, str]:
-        response = self.http.post(
-            f"{self.base_url}/api/oauth2/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": self.credentials["client_id"],
-                "client_secret": self.credentials["client_secret"],
-                "refresh_token": self.credentials["refresh_token"],
-            },
-        )
-        body = json_object(response)
-        if response.status_code != 200 or "access_token" not in body:
-            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
+        body = self.token(f"{self.base_url}/api/oauth2/token", refresh_grant(self.credentials))
         if body.get("refresh_token"):
             self.credentials["refresh_token"] = body["refresh_token"]
             if self.on_refresh_token:

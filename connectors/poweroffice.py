@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from connectors.base import Client, CRMError, Page, json_object
+from connectors.base import Client, CRMError, Page
 
 
 class PowerOfficeClient(Client):
@@ -21,14 +21,11 @@ class PowerOfficeClient(Client):
 
     def authenticate(self) -> dict[str, str]:
         keys = f"{self.credentials['application_key']}:{self.credentials['client_key']}".encode()
-        response = self.http.post(
+        body = self.token(
             f"{self.base_url}/OAuth/Token",
-            data={"grant_type": "client_credentials"},
+            {"grant_type": "client_credentials"},
             headers={"Authorization": f"Basic {base64.b64encode(keys).decode()}", **self._subscription()},
         )
-        body = json_object(response)
-        if response.status_code != 200 or "access_token" not in body:
-            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
         return {"Authorization": f"Bearer {body['access_token']}", **self._subscription()}
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from connectors.base import Client, CRMError, Page, json_object
+from connectors.base import Client, Page, json_object
 
 # Entity path -> the Query API's table name and field prefix.
 QUERY_TABLES = {
@@ -22,10 +22,9 @@ class WebCRMClient(Client):
     max_page_size = 1000
 
     def authenticate(self) -> dict[str, str]:
-        response = self.http.post(f"{self.base_url}/Auth/ApiLogin", data={"authCode": self.credentials["auth_code"]})
-        body = json_object(response)
-        if response.status_code != 200 or body.get("IsError") or "AccessToken" not in body:
-            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
+        body = self.token(
+            f"{self.base_url}/Auth/ApiLogin", {"authCode": self.credentials["auth_code"]}, field="AccessToken"
+        )
         return {"Authorization": f"Bearer {body['AccessToken']}"}
 
     def throttle_wait(self, response: httpx.Response) -> float:

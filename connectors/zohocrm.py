@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from connectors.base import Client, CRMError, Page, json_object
+from connectors.base import Client, CRMError, Page, refresh_grant
 
 API_VERSION = "v8"
 WALK_LIMIT = 100_000
@@ -40,18 +40,7 @@ class ZohoCRMClient(Client):
         self.api_base = f"{self.base_url}/crm/{API_VERSION}"
 
     def authenticate(self) -> dict[str, str]:
-        response = self.http.post(
-            f"{self.accounts_url}/oauth/v2/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": self.credentials["client_id"],
-                "client_secret": self.credentials["client_secret"],
-                "refresh_token": self.credentials["refresh_token"],
-            },
-        )
-        body = json_object(response)
-        if response.status_code != 200 or "access_token" not in body:
-            raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
+        body = self.token(f"{self.accounts_url}/oauth/v2/token", refresh_grant(self.credentials))
         self.api_base = f"{body.get('api_domain', self.base_url).rstrip('/')}/crm/{API_VERSION}"
         return {"Authorization": f"Zoho-oauthtoken {body['access_token']}"}
 

@@ -97,7 +97,12 @@ class Warehouse:
 
 
 def ingest_system(
-    system: str, *, full_refresh: bool, progress: Progress, warehouse: Path | None = None
+    system: str,
+    *,
+    full_refresh: bool,
+    progress: Progress,
+    warehouse: Path | None = None,
+    tables: Iterable[str] | None = None,
 ) -> SystemResult:
     started = time.perf_counter()
     result = SystemResult(system)
@@ -111,7 +116,7 @@ def ingest_system(
             pipelines_dir=str(pipelines_dir()),
         )
         store = Warehouse(pipeline)
-        entities = entities_of(system)
+        entities = tuple(e for e in entities_of(system) if tables is None or e.table in tables)
         before = {t: store.count(t) for e in entities for t in (e.table, f"{e.table}_deleted")}
         source, _ = system_source(
             client,

@@ -140,7 +140,8 @@ def info(args: argparse.Namespace) -> int:
 def tour(args: argparse.Namespace) -> int:
     from sandbox.tour import run
 
-    return run(args.data_dir, args.records, args.seed, args.port)
+    then = args.then[1:] if args.then[:1] == ["--"] else args.then
+    return run(args.data_dir, args.records, args.seed, args.port, then)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     common(p_tour)
     p_tour.add_argument("--records", type=int, default=200)
     p_tour.add_argument("--seed", type=int, default=1)
+    p_tour.add_argument("then", nargs=argparse.REMAINDER, help="-- COMMAND: run it against the sandbox, then stop")
     p_tour.set_defaults(run=tour)
 
     args = parser.parse_args(argv)

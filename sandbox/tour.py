@@ -1,14 +1,17 @@
-"""The main job at this stage: start the sandbox, seed it, and show what is in it.
+"""The demo around the main job: start the sandbox, seed it, show what is in it, run the job against it.
 
 It serves the six APIs on the default port, seeds overlapping data, checks over real HTTP that every system
-answers (and refuses a call without credentials, as the real APIs do), then prints what each system holds and
-how much of it is the same real-world thing in several systems (from the ground truth, which no API serves).
+answers (and refuses a call without credentials, as the real APIs do), prints what each system holds and how much
+of it is the same real-world thing in several systems (from the ground truth, which no API serves), then runs the
+given command (the product's job) with SANDBOX_PORT pointing at it, and stops the sandbox when the job ends.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import socket
+import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
@@ -56,7 +59,7 @@ def _overlaps(path: Path) -> dict[str, Counter[int]]:
     return spread
 
 
-def run(data_dir: Path, records: int, seed: int, port: int) -> int:
+def run(data_dir: Path, records: int, seed: int, port: int, then: list[str]) -> int:
     console = Console()
     port = _free_port(port)
     settings = Settings(data_dir=data_dir, port=port)
@@ -103,7 +106,12 @@ def run(data_dir: Path, records: int, seed: int, port: int) -> int:
             overlap.add_row(kind, *(f"{counter.get(n, 0):,}" for n in range(1, width + 1)))
         console.print(overlap)
         console.print("Credentials and base URLs for scripts: python -m sandbox info --json")
-        return 0 if ok else 1
+        if not ok:
+            return 1
+        if then:
+            console.rule(" ".join(then))
+            return subprocess.run(then, env={**os.environ, "SANDBOX_PORT": str(port)}, check=False).returncode
+        return 0
     finally:
         server.should_exit = True
         thread.join(timeout=10)
