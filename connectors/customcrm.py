@@ -29,10 +29,16 @@ class CustomCRMClient(Client):
             params["cursor"] = body["next_cursor"]
 
     def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
-        params = {"since": since} if since else {}
-        items = self.get_json(f"/api/v1/{entity}/deleted", entity=entity, params=params)["items"]
-        if items:
-            yield [{"id": i["Id"], "deleted_at": i["DeletedAt"], "cursor": i["DeletedAt"]} for i in items]
+        params: dict[str, Any] = {"limit": self.max_page_size}
+        if since:
+            params["since"] = since
+        while True:
+            body = self.get_json(f"/api/v1/{entity}/deleted", entity=entity, params=params)
+            if body["items"]:
+                yield [{"id": i["Id"], "deleted_at": i["DeletedAt"], "cursor": i["DeletedAt"]} for i in body["items"]]
+            if not body.get("next_cursor"):
+                return
+            params["cursor"] = body["next_cursor"]
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
         return self.get_json(f"/api/v1/{entity}/{id}", entity=entity)  # type: ignore[no-any-return]

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  admin       {settings.base_url}/_sandbox/  (faults, rate-limits, seed, reset, stats)")
     sys.stdout.flush()
     logging.getLogger("uvicorn.error").addFilter(_DropPlannedLosses())
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting instead lets the finally below clean up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(
             sandbox.asgi(),

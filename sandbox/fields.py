@@ -121,15 +121,15 @@ def _kind_problem(rule: Field, value: Any) -> str | None:
     if kind == "text" or value == "":
         return None
     if kind == "email":
-        return None if EMAIL.match(value) else "is not a valid e-mail address"
+        return None if EMAIL.fullmatch(value) else "is not a valid e-mail address"
     if kind == "phone":
-        return None if PHONE.match(value) and any(c.isdigit() for c in value) else "is not a valid phone number"
+        return None if PHONE.fullmatch(value) and any(c.isdigit() for c in value) else "is not a valid phone number"
     if kind == "url":
-        return None if URL.match(value) else "is not a valid URL"
+        return None if URL.fullmatch(value) else "is not a valid URL"
     if kind == "country":
-        return None if COUNTRY.match(value) else "must be an ISO 3166-1 alpha-2 code"
+        return None if COUNTRY.fullmatch(value) else "must be an ISO 3166-1 alpha-2 code"
     if kind == "currency":
-        return None if CURRENCY.match(value) else "must be an ISO 4217 code"
+        return None if CURRENCY.fullmatch(value) else "must be an ISO 4217 code"
     if kind == "choice":
         return None if value in rule.choices else f"must be one of {', '.join(rule.choices)}"
     if kind == "date":

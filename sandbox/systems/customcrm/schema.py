@@ -73,5 +73,4 @@ REFERENCES: dict[str, dict[str, str]] = {
 # Fields unique per entity (case-insensitive), checked on write.
 UNIQUE: dict[str, tuple[str, ...]] = {"products": ("Sku",)}
 
-DECIMALS = {"Amount", "Price"}
 SERVER_FIELDS = ("Id", "CreatedAt", "UpdatedAt")

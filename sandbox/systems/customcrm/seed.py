@@ -64,7 +64,7 @@ def _contacts(world: World) -> Iterator[SeedRow]:
             continue
         p = world.person(i)
         if p.employer is None:
-            continue  # the customer's CRM holds business contacts only
+            continue  # the customer's CRM holds business contacts only (the same rule as _contact_here)
         rng = world.rng("customcrm.contacts", i)
         created, modified = world.times(rng)
         first, last = noise.person_names(rng, p)
@@ -84,6 +84,10 @@ def _contacts(world: World) -> Iterator[SeedRow]:
         yield SeedRow(_id("con_", i), data, created, modified, "person", p.key)
 
 
+def _contact_here(world: World, index: int) -> bool:
+    return world.present("customcrm.contacts", index) and world.person(index).employer is not None
+
+
 def _orders(world: World) -> Iterator[SeedRow]:
     for i in range(world.deals):
         if not world.present("customcrm.orders", i):
@@ -91,13 +95,13 @@ def _orders(world: World) -> Iterator[SeedRow]:
         d = world.deal(i)
         rng = world.rng("customcrm.orders", i)
         created, modified = world.times(rng)
-        contact_here = d.contact is not None and world.present("customcrm.contacts", d.contact)
+        contact = d.contact if d.contact is not None and _contact_here(world, d.contact) else None
         status = {"Closed Won": "won", "Closed Lost": "lost"}.get(d.stage, "open")
         data = {
             "Title": d.title,
             "OrderNumber": f"SO-{i + 10001}",
             "CustomerId": _id("cus_", d.company) if world.present("customcrm.customers", d.company) else None,
-            "ContactId": _id("con_", d.contact) if contact_here and d.contact is not None else None,
+            "ContactId": _id("con_", contact) if contact is not None else None,
             "Amount": float(d.amount),
             "Currency": d.currency,
             "Status": status,
