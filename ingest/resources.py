@@ -18,7 +18,7 @@ import dlt
 from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 
-from connectors.base import Client, Page
+from connectors.base import Client, CRMError, Page
 
 Progress = Callable[[str, int], None]
 
@@ -78,6 +78,11 @@ def entity_resources(
         # A full scan reads everything (to learn deletions); the cursor still drops unchanged rows.
         for page in client.pages(entity.path, since=None if run.full_scan else since, page_size=page_size):
             for record in page:
+                if not isinstance(record, dict) or record.get(entity.primary_key) in (None, ""):
+                    # Loading it would merge it into nothing: stop with the record in the message.
+                    raise CRMError(
+                        client.system, entity.path, None, f"a record without {entity.primary_key}: {str(record)[:200]}"
+                    )
                 run.seen.add(str(record[entity.primary_key]))
                 if combined:
                     record["_changed_at"] = max(v for f in entity.cursor or () if (v := _path(record, f)) is not None)
