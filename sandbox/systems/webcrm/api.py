@@ -252,9 +252,7 @@ class WebCRM(System):
         return response
 
     def server_error(self) -> Response:
-        return _message(
-            500, "InternalServerErrorException", "An error occurred while processing the request."
-        )
+        return _message(500, "InternalServerErrorException", "An error occurred while processing the request.")
 
     def unauthorized(self) -> Response:
         response = _message(401, "UnauthorizedException", "Authorization has been denied for this request.")
@@ -290,9 +288,7 @@ class WebCRM(System):
         segment = request.path_params["entity"]
         entity = _BY_LOWER.get(segment.lower())
         if entity is None:
-            return _message(
-                404, "NotFoundException", f"No resource /{segment}; known: {', '.join(ENTITIES)}."
-            )
+            return _message(404, "NotFoundException", f"No resource /{segment}; known: {', '.join(ENTITIES)}.")
         return entity
 
     @staticmethod
@@ -386,9 +382,7 @@ class WebCRM(System):
 
     def _check(self, entity: Entity, values: dict[str, Any]) -> list[tuple[str, str]]:
         """Data-annotation and reference errors of a full body: (field, message)."""
-        errors = [
-            (e.field, _annotation_message(e, entity)) for e in check(values, entity.fields, creating=True)
-        ]
+        errors = [(e.field, _annotation_message(e, entity)) for e in check(values, entity.fields, creating=True)]
         for field, target in entity.references.items():
             ref = values[field]
             if ref and self.store.get(self.name, target, str(ref)) is None:
@@ -421,9 +415,7 @@ class WebCRM(System):
             return body
         if isinstance(body, dict) and _is_int(body.get(entity.id_field)) and body[entity.id_field] != 0:
             # Refused rather than ignored: a client that means an update would otherwise create a duplicate.
-            return _problem(
-                {entity.id_field: [f"{entity.id_field} must be 0 or absent; use PUT or PATCH to update."]}
-            )
+            return _problem({entity.id_field: [f"{entity.id_field} must be 0 or absent; use PUT or PATCH to update."]})
         values = self._prepare(entity, body)
         if isinstance(values, Response):
             return values
@@ -444,9 +436,7 @@ class WebCRM(System):
             and _is_int(body.get(entity.id_field))
             and body[entity.id_field] not in (0, int(current.id))
         ):
-            return _problem(
-                {entity.id_field: [f"{entity.id_field} in the body differs from the id in the path."]}
-            )
+            return _problem({entity.id_field: [f"{entity.id_field} in the body differs from the id in the path."]})
         values = self._prepare(entity, body)
         if isinstance(values, Response):
             return values

@@ -75,9 +75,7 @@ def parse(script: str) -> ParsedQuery:
     table = tokens.next("a table name")
     entity = _TABLES.get(table.lower())
     if entity is None:
-        raise UnsupportedQuery(
-            f"unsupported table {table!r}: only {', '.join(sorted(_TABLES))} are supported"
-        )
+        raise UnsupportedQuery(f"unsupported table {table!r}: only {', '.join(sorted(_TABLES))} are supported")
     qualifiers = {entity.table, _alias(tokens)}
     bounds: dict[str, int] = {}
     if tokens.keyword("WHERE"):
@@ -106,9 +104,7 @@ def parse(script: str) -> ParsedQuery:
     tokens.keyword(";")
     rest = tokens.peek()
     if rest is not None:
-        raise UnsupportedQuery(
-            f"unsupported SQL from {rest!r} on: only WHERE on the update time and ORDER BY"
-        )
+        raise UnsupportedQuery(f"unsupported SQL from {rest!r} on: only WHERE on the update time and ORDER BY")
     return ParsedQuery(
         entity,
         modified_gt=bounds.get(">"),
@@ -138,9 +134,7 @@ def _column(token: str, qualifiers: set[str]) -> str:
 def _condition(tokens: _Tokens, entity: Entity, qualifiers: set[str], bounds: dict[str, int]) -> None:
     column = _column(tokens.next("a condition"), qualifiers)
     if column.lower() != entity.updated_field.lower():
-        raise UnsupportedQuery(
-            f"unsupported condition on {column!r}: only {entity.updated_field} can be filtered"
-        )
+        raise UnsupportedQuery(f"unsupported condition on {column!r}: only {entity.updated_field} can be filtered")
     op = tokens.next("a comparison operator")
     if op not in (">", ">=", "<", "<="):
         raise UnsupportedQuery(f"unsupported operator {op!r}: only >, >=, < and <= on {entity.updated_field}")
