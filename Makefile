@@ -32,8 +32,10 @@ lint: install
 test: lint
 	$(BIN)/pytest
 
+# Speed, as ratios to baselines measured in the same run; results are explained in benchmarks/RESULTS.md.
 bench: install
-	$(BIN)/python -m benchmarks.sandbox_paging
+	$(BIN)/python -m benchmarks.sandbox_paging --records 100000
+	$(BIN)/python -m benchmarks.ingest_speed --records 100000
 
 clean:
 	rm -rf $(VENV) .sandbox target logs .pytest_cache .ruff_cache
