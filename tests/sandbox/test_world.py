@@ -46,7 +46,7 @@ def test_same_seed_gives_the_same_world_and_another_seed_another() -> None:
 def test_sizes_follow_records() -> None:
     world = World(7, 700)
     assert (world.companies, world.persons, world.products) == (1000, 1000, 1000)
-    assert (world.deals, world.departments) == (700, 14)
+    assert (world.deals, world.departments) == (1000, 14)  # deals, like companies, are records / PRESENCE
     assert World(7, 10).departments == 3
     assert world.company(5).key == "company:000005"
     assert world.person(42).key == "person:000042"
