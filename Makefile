@@ -33,9 +33,16 @@ test: lint
 	$(BIN)/pytest
 
 # Speed, as ratios to baselines measured in the same run; results are explained in benchmarks/RESULTS.md.
-bench: install
+# The matching benchmark also needs Splink, the `bench` extra (not part of dev: `make test` does not need it).
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,bench]'
+	touch $@
+
+bench: install $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.sandbox_paging --records 100000
 	$(BIN)/python -m benchmarks.ingest_speed --records 100000
+	$(BIN)/python -m benchmarks.link_quality --records 2000 --results
+	$(BIN)/python -m benchmarks.matching_1m --records 1000000 --results
 
 clean:
 	rm -rf $(VENV) .sandbox target logs .pytest_cache .ruff_cache

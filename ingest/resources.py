@@ -5,6 +5,9 @@ A system's source module only lists its entities (ingest/<system>.py); this modu
   can filter on it, with full scans where it cannot;
 - `<table>_deleted`: ids the system deleted, with when, from its deleted-record feed or, for APIs without one,
   from the ids a complete scan no longer returns. Deleted records stay in `<table>`: links are closed, not lost.
+
+Both tables always exist with every column the staging models read, typed: dlt creates a column only once it has
+seen a value, so each entity declares its columns (`columns=`) and empty tables are materialised.
 """
 
 from __future__ import annotations
@@ -21,6 +24,30 @@ from dlt.extract.source import DltSource
 from connectors.base import Client, CRMError, Page
 
 Progress = Callable[[str, int], None]
+DataType = Literal["text", "bigint", "double", "decimal", "bool", "date", "timestamp"]
+DATA_TYPES: tuple[DataType, ...] = ("text", "bigint", "double", "decimal", "bool", "date", "timestamp")
+# What every <table>_deleted holds, whichever way the deletion was learnt.
+DELETED_COLUMNS: dict[str, DataType] = {"id": "text", "deleted_at": "timestamp", "how": "text"}
+
+
+def columns(**names: str) -> dict[str, DataType]:
+    """Column hints by dlt data type, names as the warehouse spells them (snake_case, nested objects joined by __).
+
+    columns(text="id name mail_address__city", timestamp="modified_time") -> {"id": "text", ...}
+    """
+    hints: dict[str, DataType] = {}
+    for data_type, listed in names.items():
+        if data_type not in DATA_TYPES:
+            raise ValueError(f"unknown dlt data type {data_type!r}; one of {', '.join(DATA_TYPES)}")
+        for name in listed.split():
+            if name in hints:
+                raise ValueError(f"column {name!r} is listed twice")
+            hints[name] = data_type  # type: ignore[assignment]
+    return hints
+
+
+def _column_hints(types: dict[str, DataType]) -> dict[str, Any]:
+    return {name: {"name": name, "data_type": data_type, "nullable": True} for name, data_type in types.items()}
 
 
 @dataclass(frozen=True)
@@ -35,6 +62,9 @@ class Entity:
     deletions: Literal["feed", "scan"]
     # The API cannot filter on the cursor for everything that changes: always read all, keep only changes.
     always_full: bool = False
+    # Every column the warehouse keeps (and staging reads), with its dlt data type: created even when no record
+    # has a value yet, and typed the same whatever the first values look like. Build with columns().
+    columns: dict[str, DataType] = field(default_factory=dict, hash=False)
 
 
 def _path(record: dict[str, Any], path: str) -> Any:
@@ -69,6 +99,8 @@ def entity_resources(
     combined = entity.cursor is not None and len(entity.cursor) > 1
 
     def read(since: Any) -> Iterator[Page]:
+        # The table and its declared columns exist from the first run on, even while the entity is empty.
+        yield dlt.mark.materialize_table_schema()
         state = dlt.current.resource_state()
         last_scan = state.get("last_full_scan")
         due = entity.deletions == "scan" and (
@@ -107,13 +139,16 @@ def entity_resources(
             yield from read(cursor.start_value)
 
         resource = dlt.resource(incremental_records, name=entity.table)
-    resource.apply_hints(primary_key=entity.primary_key, write_disposition="merge")
+    resource.apply_hints(
+        primary_key=entity.primary_key, write_disposition="merge", columns=_column_hints(entity.columns)
+    )
 
     if entity.deletions == "feed":
 
         def deleted(
             cursor: dlt.sources.incremental[Any] = dlt.sources.incremental("cursor", initial_value=None),
         ) -> Iterator[Page]:
+            yield dlt.mark.materialize_table_schema()
             for page in client.deleted(entity.path, since=cursor.start_value):
                 yield [{**row, "how": "feed"} for row in page]
 
@@ -121,6 +156,7 @@ def entity_resources(
     else:
 
         def scanned() -> Iterator[Page]:
+            yield dlt.mark.materialize_table_schema()
             # Only a complete, unfiltered read proves absence; after an incremental read nothing is inferred.
             if not (run.complete and run.full_scan):
                 return
@@ -130,7 +166,7 @@ def entity_resources(
                 yield [{"id": id, "deleted_at": now, "how": "scan"} for id in sorted(missing)]
 
         gone = dlt.resource(scanned, name=f"{entity.table}_deleted")
-    gone.apply_hints(primary_key="id", write_disposition="merge")
+    gone.apply_hints(primary_key="id", write_disposition="merge", columns=_column_hints(DELETED_COLUMNS))
     return resource, gone, run
 
 

@@ -1,0 +1,124 @@
+{#-
+    Small cross-database helpers the normalisation macros are written in. Every adapter-specific function call of
+    the project lives here, behind adapter.dispatch: the default__ form is standard SQL (or PostgreSQL/DuckDB
+    syntax where standard SQL has none), other adapters get their own form where theirs differs.
+-#}
+
+{#- Replace every match of a regular expression (POSIX/RE2 syntax without look-arounds). -#}
+{% macro regex_replace_all(expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'crm_sync')(expr, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{# Snowflake, BigQuery and Spark replace every match without a flag. #}
+{% macro snowflake__regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{% macro bigquery__regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, r'{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{% macro spark__regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+
+{#-
+    Letters folded to lower-case ASCII the way people fold them in addresses and domains: æ → ae, ø → o, å → a,
+    ä → a, ö → o, ü → u, ß → ss, é → e. translate() is in PostgreSQL, DuckDB, Snowflake, BigQuery and Spark.
+-#}
+{% macro ascii_fold(expr) -%}
+    {{ return(adapter.dispatch('ascii_fold', 'crm_sync')(expr)) }}
+{%- endmacro %}
+
+{# DuckDB's translate() is slow (about 0.8 s per million names); strip_accents() does the accents in a fifth of
+   that, and ø, æ, œ, ß, which are letters of their own rather than accented ones, are replaced first. #}
+{% macro duckdb__ascii_fold(expr) -%}
+    strip_accents(replace(replace(replace(replace(lower({{ expr }}), 'ø', 'o'), 'æ', 'ae'), 'œ', 'oe'), 'ß', 'ss'))
+{%- endmacro %}
+
+{% macro default__ascii_fold(expr) -%}
+    translate(
+        replace(replace(replace(lower({{ expr }}), 'æ', 'ae'), 'œ', 'oe'), 'ß', 'ss'),
+        'øåäöüéèêëáàâãíìîïóòôõúùûçñý',
+        'oaaoueeeeaaaaiiiioooouuucny'
+    )
+{%- endmacro %}
+
+
+{#-
+    String similarity in [0, 1] for fuzzy name comparison. DuckDB and Snowflake have Jaro-Winkler built in. The
+    default is exact equality (1 or 0), so a warehouse without a similarity function still runs every model: its
+    fuzzy rule then only finds pairs the exact rules already found.
+-#}
+{% macro name_similarity(left, right) -%}
+    {{ return(adapter.dispatch('name_similarity', 'crm_sync')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__name_similarity(left, right) -%}
+    case when {{ left }} = {{ right }} then 1.0 else 0.0 end
+{%- endmacro %}
+
+{% macro duckdb__name_similarity(left, right) -%}
+    jaro_winkler_similarity({{ left }}, {{ right }})
+{%- endmacro %}
+
+{% macro snowflake__name_similarity(left, right) -%}
+    (jarowinkler_similarity({{ left }}, {{ right }}) / 100.0)
+{%- endmacro %}
+
+
+{#- The keyword that makes a CTE computed once however often the query reads it (`with x as materialized (...)`):
+    PostgreSQL and DuckDB have it; elsewhere nothing is written and the optimiser decides. The matching reads
+    each rule's pairs and the settled records several times: inlined, the later rules would recompute every
+    earlier one. -#}
+{% macro cte_materialized() -%}
+    {{ return(adapter.dispatch('cte_materialized', 'crm_sync')()) }}
+{%- endmacro %}
+
+{% macro default__cte_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__cte_materialized() -%}materialized{%- endmacro %}
+
+{% macro postgres__cte_materialized() -%}materialized{%- endmacro %}
+
+{#- The opposite: a CTE that is a plain filter of a table stays a view of it, so each reader scans only the
+    columns it needs (DuckDB would otherwise keep a full copy of every column in memory). -#}
+{% macro cte_not_materialized() -%}
+    {{ return(adapter.dispatch('cte_not_materialized', 'crm_sync')()) }}
+{%- endmacro %}
+
+{% macro default__cte_not_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__cte_not_materialized() -%}not materialized{%- endmacro %}
+
+{% macro postgres__cte_not_materialized() -%}not materialized{%- endmacro %}
+
+
+{#- Edit distance between two strings (Damerau-Levenshtein where the adapter has it: a swap of two letters is
+    one edit). The default is 0 for equal strings and 99 otherwise, like name_similarity's default. -#}
+{% macro edit_distance(left, right) -%}
+    {{ return(adapter.dispatch('edit_distance', 'crm_sync')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__edit_distance(left, right) -%}
+    case when {{ left }} = {{ right }} then 0 else 99 end
+{%- endmacro %}
+
+{% macro duckdb__edit_distance(left, right) -%}
+    damerau_levenshtein({{ left }}, {{ right }})
+{%- endmacro %}
+
+{% macro snowflake__edit_distance(left, right) -%}
+    editdistance({{ left }}, {{ right }})
+{%- endmacro %}
+
+
+{#- A string of a run's start time, the same in every model of one dbt invocation. -#}
+{% macro run_timestamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}

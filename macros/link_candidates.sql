@@ -1,0 +1,372 @@
+{#-
+    flow_config(flow_id): the flow's row of seeds/flows.csv as a dict (at run time; an empty dict while dbt
+    parses). The model calling it depends on the flows seed.
+-#}
+{% macro flow_config(flow_id) -%}
+    {%- set _depends_on = ref('flows') -%}
+    {%- if not execute -%}
+        {{ return({}) }}
+    {%- endif -%}
+    {#- The seed table itself, not ref(): in a unit test ref('flows') names the test's fixture (and the graph is
+        not there: then the seed is where seeds go by default, the target schema). -#}
+    {%- set nodes = graph.get('nodes', {}).values() | selectattr('resource_type', 'equalto', 'seed')
+        | selectattr('name', 'equalto', 'flows') | list -%}
+    {%- if nodes -%}
+        {%- set seed = nodes[0].relation_name -%}
+    {%- else -%}
+        {%- set seed = api.Relation.create(database=target.database, schema=target.schema, identifier='flows') -%}
+    {%- endif -%}
+    {%- set query -%}
+        select * from {{ seed }} where flow_id = {{ flow_id }}
+    {%- endset -%}
+    {%- set table = run_query(query) -%}
+    {%- if table.rows | length != 1 -%}
+        {{ exceptions.raise_compiler_error("flow " ~ flow_id ~ " is not (exactly once) in seeds/flows.csv") }}
+    {%- endif -%}
+    {%- set row = {} -%}
+    {%- for name in table.column_names -%}
+        {%- do row.update({name: table.rows[0][name]}) -%}
+    {%- endfor -%}
+    {{ return(row) }}
+{%- endmacro %}
+
+
+{#- The match-key model, staging model and id column of one flow side ("zohocrm__accounts"). -#}
+{% macro flow_side(side, with_keys=true) -%}
+    {%- set system, entity = side.split('__') -%}
+    {%- set id_columns = {
+        'accounts': 'account_id', 'companies': 'company_id', 'contacts': 'contact_id', 'customers': 'customer_id',
+        'deals': 'deal_id', 'departments': 'department_id', 'orders': 'order_id',
+        'organisations': 'organisation_id', 'persons': 'person_id', 'products': 'product_id',
+    } -%}
+    {{ return({
+        'system': system,
+        'entity': entity,
+        'id': id_columns[entity],
+        'keys_model': ref('int_' ~ side ~ '__match_keys') if with_keys else none,
+        'staging': ref('stg_' ~ side),
+        'deleted': ref('stg_' ~ side ~ '_deleted'),
+    }) }}
+{%- endmacro %}
+
+
+{#- Check at run time that the model's declared sides are the ones the flows seed names. -#}
+{% macro check_flow_sides(flow, source, target) -%}
+    {%- if execute -%}
+        {%- set declared = [source, target] -%}
+        {%- set seeded = [
+            (flow.get('source_system', '') ~ '__' ~ flow.get('source_entity', '')) | lower,
+            (flow.get('target_system', '') ~ '__' ~ flow.get('target_entity', '')) | lower,
+        ] -%}
+        {%- if declared != seeded -%}
+            {{ exceptions.raise_compiler_error(
+                "flow " ~ flow.get('flow_id') ~ ": the model links " ~ declared ~ " but seeds/flows.csv says " ~ seeded
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    link_candidates(flow_id, source, target, kind): the matching of one flow. The flow's rules run strongest
+    first, each only over the records no stronger rule has settled (and not over records already linked in the
+    flow, forced by an override or created by the push), so a record is matched by its strongest evidence:
+
+      exact rules   pair records with equal keys. How many records hold a key is counted over the whole side,
+                    so a key two records share never links, even when one of them is settled already. Keys held
+                    by more than `max_key_count` records on a side are left out altogether (generic values: a
+                    call centre's number; listing their pairs would only bury the review).
+      fuzzy rules   pair records in one block whose score reaches the threshold.
+
+    A pair is linkable when its key is held once on each side and the rule's guard holds; a rule proposes the
+    linkable pairs whose two records have no other linkable pair under that rule (is_proposed). The link model
+    links the proposed pairs; link_review lists the rest of the pairs of records that stay unlinked.
+
+    Deleted records and records outside the flow's source_filter are not candidates.
+-#}
+{% macro link_candidates(flow_id, source, target, kind, max_key_count=10) -%}
+{%- set flow = flow_config(flow_id) -%}
+{%- do check_flow_sides(flow, source, target) -%}
+{%- set src = flow_side(source, with_keys=(kind != 'none')) -%}
+{%- set tgt = flow_side(target, with_keys=(kind != 'none')) -%}
+{%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
+{#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
+{%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'none' else {} -%}
+{%- set overrides = ref('link_overrides') -%}
+{%- set source_filter = flow.get('source_filter') -%}
+{%- set target_filter = flow.get('target_filter') -%}
+{%- set text = dbt.type_string() -%}
+
+with
+
+{%- if kind != 'none' %}
+
+source_records as {{ cte_not_materialized() }} (
+
+    select keys.*
+    from {{ src.keys_model }} as keys
+    where not keys.is_deleted
+    {%- if source_filter %}
+        and keys.record_id in (
+            select cast({{ src.id }} as {{ text }}) from {{ src.staging }} where {{ source_filter }}
+        )
+    {%- endif %}
+
+),
+
+target_records as {{ cte_not_materialized() }} (
+
+    select keys.*
+    from {{ tgt.keys_model }} as keys
+    where not keys.is_deleted
+    {%- if target_filter %}
+        and keys.record_id in (
+            select cast({{ tgt.id }} as {{ text }}) from {{ tgt.staging }} where {{ target_filter }}
+        )
+    {%- endif %}
+
+),
+
+forbidden as {{ cte_materialized() }} (
+
+    select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
+    from {{ overrides }}
+    where flow_id = {{ flow_id }} and action = 'forbid'
+
+),
+
+{#- Records settled before any rule runs: linked by an earlier run (the link table as it is before this run's
+    link model; not a ref, since that model reads this one), forced by an override, created by the push. #}
+settled_0 as {{ cte_materialized() }} (
+
+    {{ linked_before(flow) }}
+    union all
+    select cast(source_id as {{ text }}), cast(target_id as {{ text }})
+    from {{ overrides }}
+    where flow_id = {{ flow_id }} and action = 'force'
+    union all
+    select source_id, target_id from {{ push_created_links(flow_id) }} as pushed
+
+),
+{%- endif %}
+
+{%- for rule in rules %}
+{%- set r = rule.name %}
+{%- set k = loop.index %}
+{#- The columns the rule's guard and score read (s.x, t.x), so joins carry those and not whole records. #}
+{%- set read = rule.guard ~ ' ' ~ (rule.fuzzy.score if rule.fuzzy is defined else '') -%}
+{%- set columns = modules.re.findall('\\b[st]\\.([a-z_]+)', read) -%}
+{%- if rule.fuzzy is defined -%}
+    {%- set columns = columns + modules.re.findall('@\\.([a-z_]+)', rule.fuzzy.blocks | map('join', ' ') | join(' '))
+        + [rule.fuzzy.key] -%}
+{%- endif -%}
+{%- set columns = columns | unique | list %}
+{%- if rule.fuzzy is defined %}
+{%- set column = rule.fuzzy.key %}
+
+{{ r }}__open_sources as {{ cte_materialized() }} (
+    select record_id, {{ columns | join(', ') }}
+    from source_records
+    where {{ column }} is not null and record_id not in (select source_id from settled_{{ k - 1 }})
+),
+
+{{ r }}__open_targets as {{ cte_materialized() }} (
+    select record_id, {{ columns | join(', ') }}
+    from target_records
+    where {{ column }} is not null and record_id not in (select target_id from settled_{{ k - 1 }})
+),
+
+{{ r }}__blocked as (
+    {%- for block in rule.fuzzy.blocks %}
+    {% if not loop.first %}union{% endif %}
+    select s.record_id as source_id, t.record_id as target_id
+    from {{ r }}__open_sources as s
+    inner join {{ r }}__open_targets as t
+        on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
+        and {% endif %}{% endfor %}
+    {%- endfor %}
+),
+
+{{ r }}__scored as (
+    select
+        b.source_id,
+        b.target_id,
+        s.{{ column }} as link_key,
+        {{ rule.fuzzy.score }} as similarity,
+        {{ rule.guard }} as is_corroborated
+    from {{ r }}__blocked as b
+    inner join {{ r }}__open_sources as s on s.record_id = b.source_id
+    inner join {{ r }}__open_targets as t on t.record_id = b.target_id
+),
+
+{{ r }}__pairs as {{ cte_materialized() }} (
+    select
+        source_id,
+        target_id,
+        '{{ r }}' as match_rule,
+        {{ k }} as rule_rank,
+        cast(link_key as {{ text }}) as link_key,
+        count(*) over (partition by target_id) as source_key_count,
+        count(*) over (partition by source_id) as target_key_count,
+        is_corroborated
+    from {{ r }}__scored
+    where similarity >= {{ rule.fuzzy.threshold }}
+),
+
+{%- else %}
+{%- set key_parts = [] %}
+{%- for key in rule['keys'] %}{% do key_parts.append('cast(' ~ key ~ ' as ' ~ text ~ ')') %}{% endfor %}
+{%- set key_expr = key_parts | join(" || ' | ' || ") %}
+{%- set key_not_null = rule['keys'] | join(' is not null and ') ~ ' is not null' %}
+
+{{ r }}__source_counts as (
+    select key_value, count(*) as n
+    from (select {{ key_expr }} as key_value from source_records where {{ key_not_null }}) as keyed
+    group by key_value
+),
+
+{{ r }}__target_counts as (
+    select key_value, count(*) as n
+    from (select {{ key_expr }} as key_value from target_records where {{ key_not_null }}) as keyed
+    group by key_value
+),
+
+{{ r }}__source_keys as (
+    select keyed.*, counts.n
+    from (
+        select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
+        from source_records
+        where {{ key_not_null }} and record_id not in (select source_id from settled_{{ k - 1 }})
+    ) as keyed
+    inner join {{ r }}__source_counts as counts on counts.key_value = keyed.key_value
+    where counts.n <= {{ max_key_count }}
+),
+
+{{ r }}__target_keys as (
+    select keyed.*, counts.n
+    from (
+        select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
+        from target_records
+        where {{ key_not_null }} and record_id not in (select target_id from settled_{{ k - 1 }})
+    ) as keyed
+    inner join {{ r }}__target_counts as counts on counts.key_value = keyed.key_value
+    where counts.n <= {{ max_key_count }}
+),
+
+{{ r }}__pairs as {{ cte_materialized() }} (
+    select
+        s.record_id as source_id,
+        t.record_id as target_id,
+        '{{ r }}' as match_rule,
+        {{ k }} as rule_rank,
+        cast(s.key_value as {{ text }}) as link_key,
+        {%- if rule.get('shared_anywhere') %}
+        {#- A key another system shows to be shared counts as held by that many records on both sides. #}
+        case when shared.records > s.n then shared.records else s.n end as source_key_count,
+        case when shared.records > t.n then shared.records else t.n end as target_key_count,
+        {%- else %}
+        s.n as source_key_count,
+        t.n as target_key_count,
+        {%- endif %}
+        {{ rule.guard }} as is_corroborated
+    from {{ r }}__source_keys as s
+    inner join {{ r }}__target_keys as t on t.key_value = s.key_value
+    {%- if rule.get('shared_anywhere') %}
+    left join (
+        select email as key_value, holders as records from {{ lookups[rule.shared_anywhere] }}
+    ) as shared on shared.key_value = s.key_value
+    {%- endif %}
+),
+
+{%- endif %}
+
+{{ r }}__linkable as {{ cte_materialized() }} (
+    select source_id, target_id
+    from {{ r }}__pairs as p
+    where source_key_count = 1 and target_key_count = 1 and is_corroborated
+        and not exists (
+            select 1 from forbidden as f where f.source_id = p.source_id and f.target_id = p.target_id
+        )
+),
+
+{{ r }}__proposed as {{ cte_materialized() }} (
+    select source_id, target_id
+    from {{ r }}__linkable
+    where source_id in (select source_id from {{ r }}__linkable group by source_id having count(*) = 1)
+        and target_id in (select target_id from {{ r }}__linkable group by target_id having count(*) = 1)
+),
+
+settled_{{ k }} as {{ cte_materialized() }} (
+    select source_id, target_id from settled_{{ k - 1 }}
+    union all
+    select source_id, target_id from {{ r }}__proposed
+),
+
+{%- endfor %}
+
+candidates as (
+    {%- for rule in rules %}
+    select
+        p.*,
+        exists (
+            select 1 from {{ rule.name }}__proposed as chosen
+            where chosen.source_id = p.source_id and chosen.target_id = p.target_id
+        ) as is_proposed
+    from {{ rule.name }}__pairs as p
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+    {%- if not rules %}
+    select
+        cast(null as {{ text }}) as source_id,
+        cast(null as {{ text }}) as target_id,
+        cast(null as {{ text }}) as match_rule,
+        cast(null as integer) as rule_rank,
+        cast(null as {{ text }}) as link_key,
+        cast(null as bigint) as source_key_count,
+        cast(null as bigint) as target_key_count,
+        cast(null as boolean) as is_corroborated,
+        cast(null as boolean) as is_proposed
+    where 1 = 0
+    {%- endif %}
+)
+
+select
+    {{ flow_id }} as flow_id,
+    source_id,
+    target_id,
+    match_rule,
+    rule_rank,
+    link_key,
+    source_key_count,
+    target_key_count,
+    is_corroborated,
+    source_key_count = 1 and target_key_count = 1 and is_corroborated as is_linkable,
+    is_proposed
+from candidates
+{%- endmacro %}
+
+
+{#-
+    The flow's active links before this run, from its link table (link_<flow_name>), read by name because the
+    link model itself reads the candidates: an empty relation on the first run (and in unit tests), and without
+    the links a forbid override now closes.
+-#}
+{% macro linked_before(flow) -%}
+    {%- set text = dbt.type_string() -%}
+    {%- set table = none -%}
+    {%- if execute and flow.get('flow_name') and this is not none and this is not string and this.database is not none -%}
+        {%- set table = adapter.get_relation(
+            database=this.database, schema=this.schema, identifier='link_' ~ flow.get('flow_name')
+        ) -%}
+    {%- endif -%}
+    {%- if table is not none -%}
+    select linked.source_id, linked.target_id
+    from {{ table }} as linked
+    where linked.is_active
+        and not exists (
+            select 1 from forbidden as f where f.source_id = linked.source_id and f.target_id = linked.target_id
+        )
+    {%- else -%}
+    select cast(null as {{ text }}) as source_id, cast(null as {{ text }}) as target_id where 1 = 0
+    {%- endif -%}
+{%- endmacro %}

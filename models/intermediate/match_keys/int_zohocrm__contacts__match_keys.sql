@@ -1,0 +1,25 @@
+{#- Match keys of zohocrm contacts (macros/match_keys.sql).  -#}
+{{ match_keys(
+    relation=ref('stg_zohocrm__contacts'),
+    id='contact_id',
+    deleted=ref('stg_zohocrm__contacts_deleted'),
+    country='mailing_country',
+    parent=ref('stg_zohocrm__accounts'),
+    parent_id='account_id',
+    parent_name='account_name',
+    parent_country='p.billing_country',
+    parent_website='p.website',
+    keys={
+        'first_name': 'first_name',
+        'last_name': 'last_name',
+        'email': 'email',
+        'phone': 'phone',
+        'mobile': 'mobile',
+        'postcode': 'mailing_zip_code',
+        'city': 'mailing_city',
+        'street': 'mailing_street',
+        'birth_date': 'date_of_birth',
+        'parent_id': 'account_id',
+        'employer_name': 'account_name',
+    },
+) }}

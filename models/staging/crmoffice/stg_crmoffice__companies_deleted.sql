@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source('raw_crmoffice', 'companies_deleted') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(id as varchar) as company_id,
+
+        ----------  strings
+        cast(how as varchar) as detected_by,
+
+        ----------  booleans
+        true as is_deleted,
+
+        ----------  timestamps
+        cast(deleted_at as timestamp with time zone) as deleted_at
+
+    from source
+
+)
+
+select * from renamed

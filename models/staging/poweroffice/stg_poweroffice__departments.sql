@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ source('raw_poweroffice', 'departments') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(id as varchar) as department_id,
+        cast(code as varchar) as department_code,
+        cast(manager_employee_id as varchar) as manager_employee_id,
+
+        ----------  strings
+        cast(name as varchar) as name,
+
+        ----------  booleans
+        cast(is_active as boolean) as is_active,
+
+        ----------  timestamps
+        cast(created_date_time_offset as timestamp with time zone) as created_at,
+        cast(last_changed_date_time_offset as timestamp with time zone) as modified_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source('raw_zohocrm', 'accounts_deleted') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(id as varchar) as account_id,
+
+        ----------  strings
+        cast(how as varchar) as detected_by,
+
+        ----------  booleans
+        true as is_deleted,
+
+        ----------  timestamps
+        cast(deleted_at as timestamp with time zone) as deleted_at
+
+    from source
+
+)
+
+select * from renamed

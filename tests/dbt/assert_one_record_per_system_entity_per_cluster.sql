@@ -1,0 +1,3 @@
+{#- An identity cluster holds at most one record per system and entity (identity_cluster_violations lists any
+    that do not). -#}
+select * from {{ ref('identity_cluster_violations') }}
