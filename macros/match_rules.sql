@@ -145,7 +145,7 @@
     ],
     'department': [
         {'name': 'code', 'keys': ['code'], 'guard': 'true'},
-        {'name': 'name', 'keys': ['name'], 'guard': 'true'},
+        {'name': 'name', 'keys': ['name'], 'guard': 'not ' ~ _differ('code')},
     ],
     'none': [],
 }) }}
