@@ -57,20 +57,14 @@ def same(api: Any, stored: Any) -> bool:
     return bool(api == stored)
 
 
-def rows(path: Path, system: str, table: str) -> dict[str, dict[str, Any]]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        cursor = con.execute(f'select * from "raw_{system}"."{table}"')
-        names = [d[0] for d in cursor.description]
-        return {str(r[0]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
-
-
 def key_column(system: str, table: str) -> str:
     entity = next(e for e in entities_of(system) if e.table == table)
     return NAMING.normalize_identifier(entity.primary_key)
 
 
-def table_rows(path: Path, system: str, table: str) -> dict[str, dict[str, Any]]:
-    key = key_column(system, table)
+def table_rows(path: Path, system: str, table: str, key: str | None = None) -> dict[str, dict[str, Any]]:
+    """A raw table's rows by id (the entity's primary key unless another key column is named)."""
+    key = key or key_column(system, table)
     with duckdb.connect(str(path), read_only=True) as con:
         cursor = con.execute(f'select * from "raw_{system}"."{table}"')
         names = [d[0] for d in cursor.description]
@@ -138,7 +132,7 @@ def test_an_incremental_run_loads_exactly_the_changes(warehouse: Warehouse, syst
         scanned = by_system(ingest([system], full_refresh=True))[system]
         counts = next(c for c in scanned.entities if c.table == entity.table)
     assert counts.deleted == 1
-    assert removed in rows(warehouse.path, system, f"{entity.table}_deleted")
+    assert removed in table_rows(warehouse.path, system, f"{entity.table}_deleted", key="id")
 
     quiet = by_system(ingest([system]))[system]
     assert all((c.new, c.changed, c.deleted) == (0, 0, 0) for c in quiet.entities), quiet
