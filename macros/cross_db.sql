@@ -122,3 +122,25 @@
 {% macro run_timestamp() -%}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
+
+
+{#- Whether the whole of expr matches a regular expression (POSIX classes, no look-arounds); NULL for NULL. -#}
+{% macro regex_full_match(expr, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'crm_sync')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_full_match(expr, pattern) -%}
+    ({{ expr }} ~ '^({{ pattern }})$')
+{%- endmacro %}
+
+{% macro duckdb__regex_full_match(expr, pattern) -%}
+    regexp_full_match({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro snowflake__regex_full_match(expr, pattern) -%}
+    regexp_like({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro bigquery__regex_full_match(expr, pattern) -%}
+    regexp_contains({{ expr }}, r'^({{ pattern }})$')
+{%- endmacro %}

@@ -1,0 +1,148 @@
+{#-
+    Every mapped field of every active link, both sides side by side: one row per (flow, link, mapping row).
+    The values are compared in their canonical form (compare_as), references are translated through the links of
+    their reference flow, and each side's value is also given in the form it would be written to the other side.
+-#}
+{{ sync_depends_on() }}
+{%- set flows = sync_flows() %}
+{%- set text = dbt.type_string() %}
+
+with
+
+{% if flows -%}
+paired as (
+
+    {%- for flow in flows %}
+    {%- set src = flow_side(flow.source_system ~ '__' ~ flow.source_entity, with_keys=false) %}
+    {%- set tgt = flow_side(flow.target_system ~ '__' ~ flow.target_entity, with_keys=false) %}
+    {% if not loop.first %}union all{% endif %}
+
+    select
+        links.flow_id,
+        links.link_id,
+        '{{ flow.source_system }}' as source_system,
+        '{{ flow.source_entity }}' as source_entity,
+        links.source_id,
+        '{{ flow.target_system }}' as target_system,
+        '{{ flow.target_entity }}' as target_entity,
+        links.target_id,
+        m.mapping_key,
+        m.source_field,
+        m.target_field,
+        m.target_type,
+        m.compare_as,
+        m.read_back,
+        m.reference_flow_id,
+        {{ mapped_column('s', 'm.source_column', flow.mappings | map(attribute='source_column')) }} as source_value,
+        {{ mapped_column('t', 'm.target_column', flow.mappings | map(attribute='target_column')) }} as target_value,
+        s.modified_at as source_modified_at,
+        t.modified_at as target_modified_at
+    from {{ ref('link_' ~ flow.flow_name) }} as links
+    inner join {{ src.staging }} as s on cast(s.{{ src.id }} as {{ text }}) = links.source_id
+    inner join {{ tgt.staging }} as t on cast(t.{{ tgt.id }} as {{ text }}) = links.target_id
+    cross join ({{ mapping_rows(flow) }}) as m
+    where links.is_active and {{ flow_filter(flow, 's') }}
+    {%- endfor %}
+
+),
+
+links as (
+
+    {{ active_links() }}
+
+),
+
+countries as (
+
+    select {{ country_lookup_key('name') }} as lookup_key, min(iso_code) as iso_code
+    from {{ ref('country_codes') }}
+    group by 1
+
+),
+
+resolved as (
+
+    select
+        paired.*,
+        -- References: the source's id in the target's id space, and the target's in the source's.
+        forward.target_id as source_reference,
+        backward.source_id as target_reference,
+        source_country.iso_code as source_country,
+        target_country.iso_code as target_country
+    from paired
+    left join links as forward
+        on paired.compare_as = 'reference'
+        and forward.flow_id = paired.reference_flow_id
+        and forward.source_id = paired.source_value
+    left join links as backward
+        on paired.compare_as = 'reference'
+        and backward.flow_id = paired.reference_flow_id
+        and backward.target_id = paired.target_value
+    left join countries as source_country
+        on paired.compare_as = 'country'
+        and source_country.lookup_key = {{ country_lookup_key('paired.source_value') }}
+    left join countries as target_country
+        on paired.compare_as = 'country'
+        and target_country.lookup_key = {{ country_lookup_key('paired.target_value') }}
+
+)
+
+select
+    ----------  the link
+    flow_id,
+    link_id,
+    source_system,
+    source_entity,
+    source_id,
+    target_system,
+    target_entity,
+    target_id,
+
+    ----------  the mapped field
+    mapping_key,
+    source_field,
+    target_field,
+    target_type,
+    compare_as,
+    read_back,
+
+    ----------  values as the systems hold them
+    source_value,
+    target_value,
+
+    ----------  values as compared (references in the target's ids)
+    case
+        when compare_as = 'reference' then source_reference
+        else {{ sync_canonical('source_value', 'compare_as', 'source_country') }}
+    end as source_canonical,
+    case
+        when compare_as = 'reference' then target_value
+        else {{ sync_canonical('target_value', 'compare_as', 'target_country') }}
+    end as target_canonical,
+
+    ----------  values as they would be written to the other side
+    case
+        when compare_as = 'reference' then source_reference
+        else {{ sync_written('source_value', 'compare_as', 'source_country') }}
+    end as source_for_target,
+    case
+        when compare_as = 'reference' then target_reference
+        else {{ sync_written('target_value', 'compare_as', 'target_country') }}
+    end as target_for_source,
+
+    -- A reference to a record that is not linked (yet) cannot be compared or written.
+    (compare_as <> 'reference' or source_value is null or source_reference is not null) as is_source_known,
+    (compare_as <> 'reference' or target_value is null or target_reference is not null) as is_target_known,
+
+    ----------  timestamps
+    source_modified_at,
+    target_modified_at
+
+from resolved
+{%- else %}
+nothing as (select 1 as n)
+select
+    cast(null as integer) as flow_id
+from nothing
+where 1 = 0
+{%- endif %}

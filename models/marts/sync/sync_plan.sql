@@ -1,0 +1,195 @@
+{#-
+    What the push does next, one row per field to write (models/marts/sync/_sync__models.yml documents the
+    columns): creates (source records a flow has not linked) and updates (the winning side of each field's
+    three-way merge, written to the other side), each value checked against the target's limits. A value that
+    cannot be written carries its rejection and is not sent; a create with any rejection is not sent at all.
+    Several flows may want to write one field of one record (an account fed by PowerOffice and by Custom CRM):
+    the newest edit wins.
+-#}
+
+with
+
+updates as (
+
+    select
+        'update' as action,
+        target_system as system,
+        target_entity as entity,
+        target_id as record_id,
+        flow_id,
+        source_system as from_system,
+        source_entity as from_entity,
+        source_id as from_id,
+        target_field as field,
+        target_type as value_type,
+        target_value as old_value,
+        source_for_target as new_value,
+        change,
+        source_modified_at as modified_at,
+        read_back
+    from {{ ref('int_sync__field_decisions') }}
+    where direction = 'to_target'
+
+    union all
+
+    select
+        'update' as action,
+        source_system as system,
+        source_entity as entity,
+        source_id as record_id,
+        flow_id,
+        target_system as from_system,
+        target_entity as from_entity,
+        target_id as from_id,
+        source_field as field,
+        target_type as value_type,
+        source_value as old_value,
+        target_for_source as new_value,
+        change,
+        target_modified_at as modified_at,
+        read_back
+    from {{ ref('int_sync__field_decisions') }}
+    where direction = 'to_source'
+
+),
+
+newest_update as (
+
+    select *
+    from (
+        select
+            updates.*,
+            row_number() over (
+                partition by system, entity, record_id, field
+                order by modified_at desc, read_back desc, flow_id
+            ) as proposal_rank
+        from updates
+    ) as ranked
+    where proposal_rank = 1
+
+),
+
+writes as (
+
+    select
+        'update:' || system || ':' || entity || ':' || record_id as plan_key,
+        action,
+        system,
+        entity,
+        record_id,
+        flow_id,
+        from_system as source_system,
+        from_entity as source_entity,
+        from_id as source_id,
+        field,
+        value_type,
+        old_value,
+        new_value,
+        change,
+        cast(null as {{ dbt.type_string() }}) as waiting_for,
+        modified_at
+    from newest_update
+
+    union all
+
+    select
+        plan_key,
+        'create' as action,
+        target_system as system,
+        target_entity as entity,
+        cast(null as {{ dbt.type_string() }}) as record_id,
+        flow_id,
+        source_system,
+        source_entity,
+        source_id,
+        target_field as field,
+        target_type as value_type,
+        cast(null as {{ dbt.type_string() }}) as old_value,
+        new_value,
+        'create' as change,
+        waiting_for,
+        source_modified_at as modified_at
+    from {{ ref('int_sync__creates') }}
+
+),
+
+{#- A required field of the target that no mapping fills: a create cannot be sent without it. -#}
+unfilled_required as (
+
+    select distinct
+        writes.plan_key,
+        writes.action,
+        writes.system,
+        writes.entity,
+        writes.record_id,
+        writes.flow_id,
+        writes.source_system,
+        writes.source_entity,
+        writes.source_id,
+        limits.field,
+        'string' as value_type,
+        cast(null as {{ dbt.type_string() }}) as old_value,
+        cast(null as {{ dbt.type_string() }}) as new_value,
+        'create' as change,
+        writes.waiting_for,
+        writes.modified_at
+    from writes
+    inner join {{ ref('field_limits') }} as limits
+        on limits.system = writes.system
+        and limits.entity = writes.entity
+        and limits.required
+    where writes.action = 'create'
+        and not exists (
+            select 1 from writes as filled
+            where filled.plan_key = writes.plan_key and filled.field = limits.field
+        )
+
+),
+
+checked as (
+
+    select
+        all_writes.*,
+        {{ value_rejection('all_writes.new_value', 'limits', 'all_writes.field', 'all_writes.action') }} as rejection
+    from (
+        select * from writes
+        union all
+        select * from unfilled_required
+    ) as all_writes
+    left join {{ ref('field_limits') }} as limits
+        on limits.system = all_writes.system
+        and limits.entity = all_writes.entity
+        and limits.field = all_writes.field
+
+)
+
+select
+    ----------  the write
+    plan_key,
+    action,
+    system,
+    entity,
+    record_id,
+
+    ----------  where the value comes from
+    flow_id,
+    source_system,
+    source_entity,
+    source_id,
+
+    ----------  the field
+    field,
+    value_type,
+    old_value,
+    new_value,
+    change,
+
+    ----------  whether it is sent
+    rejection,
+    waiting_for,
+
+    ----------  timestamps
+    modified_at,
+    {{ run_timestamp() }} as planned_at
+
+from checked
