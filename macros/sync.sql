@@ -46,9 +46,9 @@
 {%- endmacro %}
 
 
-{#- Equality where two NULLs are equal (both sides empty agree). -#}
+{#- Equality where two NULLs are equal (both sides empty agree); never NULL itself. -#}
 {% macro same_value(left, right) -%}
-    ({{ left }} = {{ right }} or ({{ left }} is null and {{ right }} is null))
+    (coalesce({{ left }} = {{ right }}, false) or ({{ left }} is null and {{ right }} is null))
 {%- endmacro %}
 
 
