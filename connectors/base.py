@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -44,12 +45,43 @@ class RetryPolicy:
         return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
 
 
+class Pace:
+    """Evenly spaced call slots shared by every thread of one client: a paced client rarely draws a 429.
+
+    Even spacing, not a token bucket: the APIs count calls in sliding windows, where a bucket's burst followed by
+    its refill rate would exceed the limit. `defer` holds every thread back after a 429.
+    """
+
+    def __init__(self, requests_per_second: float | None) -> None:
+        self.interval = 1.0 / requests_per_second if requests_per_second else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> float:
+        """Take the next slot, sleeping until it comes; the seconds slept."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+        return slot - now
+
+    def defer(self, seconds: float) -> None:
+        """No call before `seconds` from now, in any thread."""
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
+
 class Client:
-    """Base of the six system clients."""
+    """Base of the six system clients; safe to share between a few threads (the push sends concurrently)."""
 
     system: ClassVar[str]
     # Where a 401 means "refresh and try again" (token flows); static API keys cannot be refreshed.
     refreshable: ClassVar[bool] = True
+    # Client-side pace (calls per second, a little under the API's documented limit so that network jitter does
+    # not push a window over); None = unpaced. Configurable per system: sources.<system>.requests_per_second.
+    requests_per_second: ClassVar[float | None] = None
 
     def __init__(
         self,
@@ -59,13 +91,21 @@ class Client:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        requests_per_second: float | None = None,
     ) -> None:
+        """requests_per_second overrides the class's pace; 0 turns pacing off."""
         self.base_url = base_url.rstrip("/")
         self.credentials = dict(credentials)
         self.retry = retry or RetryPolicy()
         self.http = httpx.Client(timeout=timeout, transport=transport, headers={"Accept": "application/json"})
         self._auth: dict[str, str] | None = None
+        # One token fetch at a time: Exact's refresh tokens are single-use, so two threads refreshing at once
+        # would lose the grant.
+        self._auth_lock = threading.RLock()
+        self._count_lock = threading.Lock()
         self.calls = 0
+        rate = self.requests_per_second if requests_per_second is None else requests_per_second
+        self.pace = Pace(rate or None)
 
     # -- per system -----------------------------------------------------------------------------------
 
@@ -119,6 +159,19 @@ class Client:
 
     # -- shared mechanics -----------------------------------------------------------------------------
 
+    def auth_headers(self) -> dict[str, str]:
+        """The current auth headers, fetching a token first when there is none."""
+        with self._auth_lock:
+            if self._auth is None:
+                self._auth = self.authenticate()
+            return self._auth
+
+    def _discard_auth(self, used: dict[str, str]) -> None:
+        """Forget a refused token, unless another thread has already replaced it."""
+        with self._auth_lock:
+            if self._auth is used:
+                self._auth = None
+
     def url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.base_url}{path}"
 
@@ -141,11 +194,12 @@ class Client:
         throttled = 0.0
         extra_headers = kwargs.pop("headers", None) or {}
         while True:
-            if self._auth is None:
-                self._auth = self.authenticate()
-            headers = {**self._auth, **extra_headers}
-            try:
+            auth = self.auth_headers()
+            headers = {**auth, **extra_headers}
+            self.pace.wait()
+            with self._count_lock:
                 self.calls += 1
+            try:
                 response = self.http.request(method, self.url(path), headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 if not retry_on_transport_error or attempt + 1 >= self.retry.attempts:
@@ -155,7 +209,7 @@ class Client:
                 continue
             self.observe(response)
             if response.status_code == 401 and self.refreshable and not refreshed:
-                self._auth = None
+                self._discard_auth(auth)
                 refreshed = True
                 continue
             if response.status_code == 429:
@@ -163,6 +217,7 @@ class Client:
                 throttled += wait
                 if throttled > self.retry.max_throttle_wait_seconds:
                     raise CRMError(self.system, entity, 429, f"still throttled after {throttled:.0f} s of waiting")
+                self.pace.defer(wait)  # the other threads wait too: the window is shared
                 self._sleep(wait, "429", entity)
                 continue
             if response.status_code >= 500:

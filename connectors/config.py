@@ -112,6 +112,10 @@ def client_for(system: str, **kwargs: Any) -> Client:
         configured = config.credentials["refresh_token"]
         credentials["refresh_token"] = _saved_token(system, configured) or configured
         options["on_refresh_token"] = lambda token: _save_token(system, configured, token)
+    # The client's own pace (calls per second; 0 = unpaced) when configured, else the system's default.
+    pace = dlt.config.get(f"sources.{system}.requests_per_second", float)
+    if pace is not None:
+        options.setdefault("requests_per_second", float(pace))
     # One timeout for every call; tests against injected timeouts shorten it.
     options.setdefault("timeout", float(dlt.config.get("sources.http_timeout_seconds", float) or 30.0))
     return CLIENTS[system](config.base_url, credentials, **options)

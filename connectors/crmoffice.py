@@ -10,6 +10,8 @@ from connectors.base import Client, Page
 
 class CRMOfficeClient(Client):
     system = "crmoffice"
+    # 300 requests per minute (the sandbox's assumption, sandbox/systems/crmoffice/api.py REQUESTS_PER_MINUTE).
+    requests_per_second = 4.5
     max_page_size = 500
 
     def __init__(

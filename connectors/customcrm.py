@@ -11,6 +11,8 @@ from connectors.base import Client, CRMError, Page
 class CustomCRMClient(Client):
     system = "customcrm"
     refreshable: ClassVar[bool] = False
+    # 20 requests per sliding second.
+    requests_per_second: ClassVar[float | None] = 18.0
     max_page_size = 500
 
     def authenticate(self) -> dict[str, str]:

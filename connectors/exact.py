@@ -62,7 +62,17 @@ class ExactClient(Client):
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
         url = f"/api/v1/{self.division}/sync/CRM/{entity}"
-        params: dict[str, Any] | None = {"$select": SELECT[entity], "$filter": f"Timestamp gt {int(since or 0)}"}
+        return self._walk(url, entity, {"$select": SELECT[entity], "$filter": f"Timestamp gt {int(since or 0)}"})
+
+    def created_pages(self, entity: str, since: datetime) -> Iterator[Page]:
+        """Records created at or after `since`, from the regular endpoint: the sync feed's cursor is a row
+        version, not a time. The literal is cut to whole seconds (Exact's datetime literals), so a few records
+        of the same second may come too."""
+        literal = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        params = {"$select": regular_select(entity), "$filter": f"Created ge datetime'{literal}'"}
+        return self._walk(self.crm_path(entity), entity, params)
+
+    def _walk(self, url: str, entity: str, params: dict[str, Any] | None) -> Iterator[Page]:
         while True:
             body = self.get_json(url, entity=entity, params=params)
             # __metadata is OData's envelope (uri, type), not data of the record.
@@ -93,27 +103,32 @@ class ExactClient(Client):
                 return
             params = None  # __next carries the query; an empty dict would strip it
 
-    def _crm(self, entity: str, id: str | None = None) -> str:
+    def crm_path(self, entity: str, id: str | None = None) -> str:
         return f"/api/v1/{self.division}/crm/{entity}" + (f"(guid'{id}')" if id else "")
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
-        body = self.get_json(self._crm(entity, id), entity=entity, params={"$select": SELECT[entity]})["d"]
+        body = self.get_json(self.crm_path(entity, id), entity=entity, params={"$select": regular_select(entity)})["d"]
         return body["results"][0] if "results" in body else body  # type: ignore[no-any-return]
 
     def create(self, entity: str, fields: dict[str, Any]) -> str:
         response = self.send(
-            "POST", self._crm(entity), entity=entity, json=fields, headers={"Prefer": "return=representation"}
+            "POST", self.crm_path(entity), entity=entity, json=fields, headers={"Prefer": "return=representation"}
         )
         return str(response.json()["d"]["ID"])
 
     def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        self.send("PUT", self._crm(entity, id), entity=entity, json=fields)
+        self.send("PUT", self.crm_path(entity, id), entity=entity, json=fields)
 
     def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", self._crm(entity, id), entity=entity)
+        self.send("DELETE", self.crm_path(entity, id), entity=entity)
 
 
 ENTITY_TYPES = {"Accounts": 2, "Contacts": 5}
+
+
+def regular_select(entity: str) -> str:
+    """$select for the regular (crm/) endpoints: Timestamp exists on the sync feed only."""
+    return ",".join(name for name in SELECT[entity].split(",") if name != "Timestamp")
 
 
 def odata_datetime(value: str) -> str:

@@ -13,6 +13,8 @@ from connectors.base import Client, CRMError, Page
 
 class PowerOfficeClient(Client):
     system = "poweroffice"
+    # 10 requests/s per subscription key.
+    requests_per_second = 9.0
     max_page_size = 20_000
     default_page_size = 5_000
 

@@ -19,6 +19,8 @@ QUERY_TABLES = {
 
 class WebCRMClient(Client):
     system = "webcrm"
+    # 250 requests per sliding minute.
+    requests_per_second = 4.0
     max_page_size = 1000
 
     def authenticate(self) -> dict[str, str]:

@@ -48,8 +48,7 @@ class ZohoCRMClient(Client):
         """Oldest change first, so a walk can resume from its last Modified_Time: Zoho ends a page-token walk
         after 100,000 records, and a new walk starts with If-Modified-Since at the last time seen (records of that
         second come again; the merge on id absorbs them)."""
-        if self._auth is None:
-            self._auth = self.authenticate()
+        self.auth_headers()  # the token answer names the API host (api_domain)
         base = {"fields": FIELDS[entity], "per_page": page_size or self.max_page_size}
         base |= {"sort_by": "Modified_Time", "sort_order": "asc"}
         while True:
@@ -74,8 +73,7 @@ class ZohoCRMClient(Client):
     def deleted(self, entity: str, *, since: Any = None) -> Iterator[Page]:
         params: dict[str, Any] = {"type": "all", "per_page": self.max_page_size, "page": 1}
         headers = {"If-Modified-Since": since} if since else {}
-        if self._auth is None:
-            self._auth = self.authenticate()
+        self.auth_headers()  # the token answer names the API host (api_domain)
         while True:
             body = self.get_json(f"{self.api_base}/{entity}/deleted", entity=entity, params=params, headers=headers)
             if not body or not body.get("data"):
@@ -85,16 +83,15 @@ class ZohoCRMClient(Client):
                 return
             params["page"] += 1
 
-    def _crm(self, path: str) -> str:
-        if self._auth is None:
-            self._auth = self.authenticate()
+    def crm_url(self, path: str) -> str:
+        self.auth_headers()  # the token answer names the API host (api_domain)
         return f"{self.api_base}{path}"
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
-        return self.get_json(self._crm(f"/{entity}/{id}"), entity=entity)["data"][0]  # type: ignore[no-any-return]
+        return self.get_json(self.crm_url(f"/{entity}/{id}"), entity=entity)["data"][0]  # type: ignore[no-any-return]
 
     def _write_one(self, method: str, entity: str, record: dict[str, Any]) -> str:
-        body = self.send(method, self._crm(f"/{entity}"), entity=entity, json={"data": [record]}).json()
+        body = self.send(method, self.crm_url(f"/{entity}"), entity=entity, json={"data": [record]}).json()
         item = body["data"][0]
         if item.get("status") != "success":
             field = item.get("details", {}).get("api_name", "")
@@ -108,4 +105,4 @@ class ZohoCRMClient(Client):
         self._write_one("PUT", entity, {**fields, "id": id})
 
     def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", self._crm(f"/{entity}"), entity=entity, params={"ids": id})
+        self.send("DELETE", self.crm_url(f"/{entity}"), entity=entity, params={"ids": id})
