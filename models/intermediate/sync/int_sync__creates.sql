@@ -180,6 +180,34 @@ from resolved
 inner join waiting
     on waiting.flow_id = resolved.flow_id
     and waiting.source_id = resolved.source_id
+{%- set defaults = var('create_defaults', {}) %}
+{%- for flow in flows if defaults.get(flow.flow_id) or defaults.get(flow.flow_id | string) %}
+{%- for field, value in (defaults.get(flow.flow_id) or defaults.get(flow.flow_id | string)).items()
+    if field not in flow.mappings | map(attribute='target_field') | list %}
+
+union all
+
+{#- A value the flow writes on every record it creates (dbt var create_defaults), where no mapping gives one. #}
+select
+    'create:' || cast(records.flow_id as {{ text }}) || ':' || records.source_id as plan_key,
+    records.flow_id,
+    '{{ flow.source_system }}' as source_system,
+    '{{ flow.source_entity }}' as source_entity,
+    records.source_id,
+    records.target_system,
+    records.target_entity,
+    '{{ field }}' as target_field,
+    'string' as target_type,
+    {{ "'" ~ value ~ "'" if value else 'cast(null as ' ~ text ~ ')' }} as new_value,
+    waiting.waiting_for,
+    cast(null as {{ dbt.type_timestamp() }}) as source_modified_at
+from records
+inner join waiting
+    on waiting.flow_id = records.flow_id
+    and waiting.source_id = records.source_id
+where records.flow_id = {{ flow.flow_id }}
+{%- endfor %}
+{%- endfor %}
 {%- else %}
 nothing as (select 1 as n)
 select cast(null as {{ text }}) as plan_key
