@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from connectors.base import Client, Page, refresh_grant
+from connectors.base import Client, Page, log, refresh_grant
 
 # $select is mandatory: everything the flows read.
 SELECT = {
@@ -54,11 +54,13 @@ class ExactClient(Client):
         return _until(response.headers.get("X-RateLimit-Minutely-Reset")) or super().throttle_wait(response)
 
     def observe(self, response: httpx.Response) -> None:
-        # Spend the minute's last call, then wait for the window instead of collecting a 429.
+        # Spend the minute's last call, then hold the next one (in any thread) until the window has room,
+        # instead of collecting a 429.
         if response.headers.get("X-RateLimit-Minutely-Remaining") == "0":
             wait = _until(response.headers.get("X-RateLimit-Minutely-Reset"))
             if wait:
-                self._sleep(wait, "minutely quota spent", "")
+                log.info("exact: minutely quota spent, next call in %.2f s", wait)
+                self.pace.defer(wait)
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
         url = f"/api/v1/{self.division}/sync/CRM/{entity}"

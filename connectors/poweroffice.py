@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 
 from connectors.base import Client, CRMError, Page
+
+# The creation-time filter of each entity's list.
+CREATED_FILTERS = {
+    "Customers": "customerCreatedDateTimeOffsetGreaterThan",
+    "Departments": "createdDateTimeOffsetGreaterThan",
+}
 
 
 class PowerOfficeClient(Client):
@@ -31,9 +38,18 @@ class PowerOfficeClient(Client):
         return {"Authorization": f"Bearer {body['access_token']}", **self._subscription()}
 
     def pages(self, entity: str, *, since: Any = None, page_size: int | None = None) -> Iterator[Page]:
-        params: dict[str, Any] | None = {"PageSize": page_size or self.default_page_size, "PageNumber": 1}
+        params: dict[str, Any] = {"PageSize": page_size or self.default_page_size, "PageNumber": 1}
         if since:
             params["lastChangedDateTimeOffsetGreaterThan"] = since
+        return self._walk(entity, params)
+
+    def created_pages(self, entity: str, since: datetime) -> Iterator[Page]:
+        """Records created at or after `since` (the API's creation filters are strictly-after, microseconds)."""
+        after = (since - timedelta(microseconds=1)).astimezone(UTC).isoformat()
+        params = {"PageSize": self.default_page_size, "PageNumber": 1, CREATED_FILTERS[entity]: after}
+        return self._walk(entity, params)
+
+    def _walk(self, entity: str, params: dict[str, Any] | None) -> Iterator[Page]:
         path: str = f"/v2/{entity}"
         while True:
             response = self.request("GET", path, entity=entity, params=params)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from connectors.poweroffice import PowerOfficeClient
 from reverse_etl.writers.base import (
     Request,
     Result,
@@ -35,6 +36,7 @@ class PowerOfficeWriter(Writer):
     # No batch writes; the client paces calls under 10/s, and enough of them in flight keep that pace.
     batch_size = 1
     concurrency = 8
+    client: PowerOfficeClient
 
     def convert(self, entity: str, path: str, value: Any) -> Any:
         name = path.rsplit(".", 1)[-1]
@@ -89,6 +91,4 @@ class PowerOfficeWriter(Writer):
         return [rejected(write, response, str(error), names[0] if names else None)]
 
     def candidates(self, entity: str, since: datetime) -> Iterator[tuple[str, dict[str, Any]]]:
-        # Only a change-time filter (strictly after): a new record's last change is its creation.
-        after = (since - timedelta(microseconds=1)).isoformat()
-        return created_since(self.client.pages(entity, since=after), "Id", CREATED_FIELDS[entity], since)
+        return created_since(self.client.created_pages(entity, since), "Id", CREATED_FIELDS[entity], since)

@@ -29,6 +29,8 @@ from reverse_etl.writers.base import (
 )
 
 _INDEXED = "$["
+# Up to this many records are read one GET each; more, and the listing (1000 a page) is walked first.
+SCAN_FROM = 10
 
 
 class WebCRMWriter(Writer):
@@ -49,7 +51,7 @@ class WebCRMWriter(Writer):
 
     def current(self, entity: str, writes: Sequence[Write]) -> tuple[dict[str, dict[str, Any]], list[Result]]:
         ids = list(dict.fromkeys(w.record_id for w in writes if w.record_id is not None))
-        records = self._scan(entity, set(ids))
+        records = self._scan(entity, set(ids)) if len(ids) > SCAN_FROM else {}
         missing = [i for i in ids if i not in records]
 
         def fetch(record_id: str) -> tuple[str, dict[str, Any] | None, CRMError | None]:

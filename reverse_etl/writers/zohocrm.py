@@ -17,7 +17,10 @@ from reverse_etl.writers.base import (
     created_since,
     rejected,
     succeeded,
+    to_int,
 )
+
+INT_FIELDS = frozenset({"Probability"})
 
 
 class ZohoCRMWriter(Writer):
@@ -28,6 +31,10 @@ class ZohoCRMWriter(Writer):
     concurrency = 5
     items_key: ClassVar[str | None] = "data"
     client: ZohoCRMClient
+
+    def convert(self, entity: str, path: str, value: Any) -> Any:
+        # Integer fields refuse 90.0; plan numbers arrive as floats.
+        return to_int(path, value) if path in INT_FIELDS else value
 
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         # Lookups arrive as "Account_Name.id" and nest to {"Account_Name": {"id": ...}}, as Zoho takes them.

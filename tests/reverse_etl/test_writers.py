@@ -17,7 +17,7 @@ import pytest
 from connectors import CLIENTS
 from connectors.base import Client
 from reverse_etl.writers import Request, Write, Writer, writer_for
-from reverse_etl.writers.base import same, value_at
+from reverse_etl.writers.base import run_all, same, value_at
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 HOSTILE = '\'; DROP TABLE x; -- "quoted" <script>alert(1)</script> Ærø Tromsø 😀 \u200b中文'
@@ -407,3 +407,44 @@ def test_writer_registry_knows_all_six() -> None:
         assert writer.system == system and writer.batch_size >= 1 and writer.concurrency >= 1
     with pytest.raises(ValueError, match="no writer"):
         writer_for("nosuch", CLIENTS["customcrm"]("http://x.test", {}))
+
+
+def test_webcrm_many_updates_read_the_listing_not_one_get_each(world: RunningSandbox) -> None:
+    """Updates send whole records: 150 of them cost one listing page plus two PATCH batches, and each keeps
+    the fields the plan did not send."""
+    with client(world, "webcrm") as c:
+        ids = seeded_ids(c, "Persons", "PersonId")[:40]
+        before = {i: c.get("Persons", i) for i in ids}
+        writer = writer_for("webcrm", c)
+        writes = [Write(f"w{i}", record_id, {"PersonTitle": f"Title {i}"}) for i, record_id in enumerate(ids)]
+        calls = c.calls
+        results = writer.write("Persons", writes)
+        assert c.calls - calls == 2  # one listing page, one PATCH of 40
+        assert all(r.status == "updated" for r in results)
+        for i, record_id in enumerate(ids):
+            after = c.get("Persons", record_id)
+            assert after["PersonTitle"] == f"Title {i}"
+            assert {k: v for k, v in after.items() if k not in ("PersonTitle", "PersonUpdatedAt")} == {
+                k: v for k, v in before[record_id].items() if k not in ("PersonTitle", "PersonUpdatedAt")
+            }
+
+
+def test_zoho_integer_fields_take_plan_floats(world: RunningSandbox) -> None:
+    with client(world, "zohocrm") as c:
+        fields = {"Deal_Name": "Float probability", "Stage": "Qualification", "Probability": 35.0, "Amount": 1250.5}
+        (result,) = writer_for("zohocrm", c).write("Deals", [Write("d", None, fields)])
+        assert result.status == "created", result
+        assert_landed(c, "Deals", str(result.record_id), fields)
+
+
+def test_a_client_is_safe_to_share_between_threads(world: RunningSandbox) -> None:
+    """Exact's refresh tokens are single-use: threads that find the token revoked at once must refresh once, not
+    each with the same refresh token; the call counter counts every call."""
+    with client(world, "exact") as c:
+        account = seeded_ids(c, "Accounts", "ID")[0]  # authenticates
+        world.admin("POST", "/tokens/exact/revoke")
+        calls = c.calls
+        reads = run_all(lambda _: c.get("Accounts", account)["ID"], range(40), 8)
+    assert reads == [account] * 40
+    assert c.calls - calls >= 40  # every read counted (plus the 401s that led to the refresh)
+    assert c.calls - calls <= 48
