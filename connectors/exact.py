@@ -59,6 +59,7 @@ class ExactClient(Client):
         if response.headers.get("X-RateLimit-Minutely-Remaining") == "0":
             wait = _until(response.headers.get("X-RateLimit-Minutely-Reset"))
             if wait:
+                wait += RESET_MARGIN_SECONDS
                 log.info("exact: minutely quota spent, next call in %.2f s", wait)
                 self.pace.defer(wait)
 
@@ -126,6 +127,8 @@ class ExactClient(Client):
 
 
 ENTITY_TYPES = {"Accounts": 2, "Contacts": 5}
+# The reset time comes in whole milliseconds and from another clock: come back a little after it.
+RESET_MARGIN_SECONDS = 0.25
 
 
 def regular_select(entity: str) -> str:

@@ -21,6 +21,7 @@ from reverse_etl.writers.base import (
     Writer,
     created_since,
     json_body,
+    log,
     merge,
     rejected,
     run_all,
@@ -84,12 +85,16 @@ class WebCRMWriter(Writer):
         costs one call, so the walk stops once it has read as many pages as records remain to be found."""
         found: dict[str, dict[str, Any]] = {}
         id_field = id_field_of(entity)
-        for pages, page in enumerate(self.client.pages(entity), start=1):
-            for record in page:
-                if str(record.get(id_field)) in ids:
-                    found[str(record[id_field])] = record
-            if pages >= len(ids) - len(found):
-                break
+        try:
+            for pages, page in enumerate(self.client.pages(entity), start=1):
+                for record in page:
+                    if str(record.get(id_field)) in ids:
+                        found[str(record[id_field])] = record
+                if pages >= len(ids) - len(found):
+                    break
+        except CRMError as exc:
+            # Only a shortcut: the records not found yet are read one by one.
+            log.info("webcrm %s: listing failed (%s), reading the rest one by one", entity, exc)
         return found
 
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
