@@ -181,13 +181,13 @@ class Client:
         path: str,
         *,
         entity: str = "",
-        retry_on_transport_error: bool = True,
+        repeatable: bool = True,
         **kwargs: Any,
     ) -> httpx.Response:
         """One call with auth, 401 refresh, 429 waits and backoff; a 4xx other than 401/429 is returned.
 
-        retry_on_transport_error=False is for writes that must not be repeated blindly (a lost answer may
-        hide an applied create); such a failure raises CRMError with status None.
+        repeatable=False is for writes that must not be repeated blindly (creates): a dropped connection or a 5xx
+        may hide an applied write, so it raises CRMError (status None for no answer) and the caller decides.
         """
         attempt = 0
         refreshed = False
@@ -202,7 +202,7 @@ class Client:
             try:
                 response = self.http.request(method, self.url(path), headers=headers, **kwargs)
             except httpx.TransportError as exc:
-                if not retry_on_transport_error or attempt + 1 >= self.retry.attempts:
+                if not repeatable or attempt + 1 >= self.retry.attempts:
                     raise CRMError(self.system, entity, None, f"{type(exc).__name__}: {exc}") from exc
                 self._sleep(self.retry.backoff(attempt), f"{type(exc).__name__}", entity)
                 attempt += 1
@@ -221,7 +221,7 @@ class Client:
                 self._sleep(wait, "429", entity)
                 continue
             if response.status_code >= 500:
-                if attempt + 1 >= self.retry.attempts:
+                if not repeatable or attempt + 1 >= self.retry.attempts:
                     raise CRMError(self.system, entity, response.status_code, _excerpt(response))
                 self._sleep(self.retry.backoff(attempt), f"HTTP {response.status_code}", entity)
                 attempt += 1
@@ -247,9 +247,9 @@ class Client:
     def send(self, method: str, path: str, *, entity: str, **kwargs: Any) -> httpx.Response:
         """A write that must succeed: any 4xx raises CRMError with the API's own error text.
 
-        A write is not repeated after a dropped connection (it may have been applied); the caller decides.
+        A write is not repeated after a dropped connection or a 5xx (it may have been applied); the caller decides.
         """
-        response = self.request(method, path, entity=entity, retry_on_transport_error=False, **kwargs)
+        response = self.request(method, path, entity=entity, repeatable=False, **kwargs)
         if response.status_code >= 400:
             raise CRMError(self.system, entity, response.status_code, _excerpt(response))
         return response

@@ -206,9 +206,7 @@ class Writer:
         """The record id as the API's paths and bodies take it (an int where the API's ids are ints)."""
         return record_id
 
-    def _send(
-        self, entity: str, request: Request, by_key: Mapping[str, Write], *, retried: bool = False
-    ) -> list[Result]:
+    def _send(self, entity: str, request: Request, by_key: Mapping[str, Write]) -> list[Result]:
         writes = [by_key[k] for k in request.keys]
         try:
             response = self.client.request(
@@ -217,17 +215,15 @@ class Writer:
                 entity=entity,
                 json=request.json,
                 headers=request.headers,
-                retry_on_transport_error=False,
+                # Updates set fields to values: repeating one is harmless. A create repeated may create twice.
+                repeatable=all(w.record_id is not None for w in writes),
             )
         except CRMError as exc:
-            if not retried and all(w.record_id is not None for w in writes):
-                # Updates are idempotent: one more try cannot do harm.
-                log.info("%s %s: retrying %d updates after %s", self.system, entity, len(writes), exc)
-                return self._send(entity, request, by_key, retried=True)
+            # The client already retried what may be repeated (updates); what is left failed.
             return [Result(w.key, "failed", w.record_id, exc.status, exc.detail) for w in writes]
         alternative = self.fallback(request, response)
         if alternative is not None:
-            return self._send(entity, alternative, by_key, retried=retried)
+            return self._send(entity, alternative, by_key)
         try:
             results = self.outcomes(request, response, writes)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
