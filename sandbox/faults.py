@@ -69,6 +69,7 @@ class Counters:
     """What a system was asked and what it answered abnormally; read by tests through /_sandbox/stats."""
 
     requests: int = 0
+    writes: int = 0  # POST, PUT, PATCH and DELETE calls among the requests (a converged sync sends none)
     injected: dict[str, int] = field(default_factory=lambda: {"429": 0, "5xx": 0, "timeout": 0, "lost": 0})
     throttled: int = 0
     unauthorized: int = 0

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sandbox.world import World
 
 DEFAULT_PORT = 8765
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ class Gate:
             await self.app(scope, receive, send)
             return
         system.counters.requests += 1
+        if scope["method"] in WRITE_METHODS:
+            system.counters.writes += 1
         faults = system.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)

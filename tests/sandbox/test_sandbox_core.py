@@ -156,6 +156,7 @@ def test_stats_count_calls_refusals_and_records(sandbox: RunningSandbox) -> None
     assert set(stats["systems"]) == set(SYSTEMS)
     ours = stats["systems"]["customcrm"]
     assert ours["requests"] == 5 and ours["unauthorized"] == 1 and ours["throttled"] == 0
+    assert ours["writes"] == 1, "the batch POST; the reads are not writes"
     assert stats["systems"]["webcrm"]["requests"] == 0
     assert stats["records"]["customcrm__customers"] == 2
 
