@@ -1,0 +1,145 @@
+"""The plan dbt built (main.sync_plan, one row per field to write), grouped into one record per write.
+
+Values arrive as text and leave typed for JSON (value_type): decimal → number, date → 'YYYY-MM-DD', the rest as
+text; a null new value clears the field. A value the plan marks rejected, or that cannot be typed, is kept apart
+with its reason: a create with any is not sent; an update sends its other fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from reverse_etl.warehouse import Warehouse, naive_utc
+from reverse_etl.writers.base import Write
+
+VALUE_TYPES = ("string", "decimal", "date", "country_code", "reference")
+
+
+def typed(value_type: str, value: str | None) -> Any:
+    """The JSON value of a plan value; ValueError says why it cannot be sent."""
+    if value is None:
+        return None
+    if value_type == "decimal":
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not number.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return float(number)
+    if value_type == "date":
+        text = str(value).strip()
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"not a date: {value!r}") from None
+    if value_type not in VALUE_TYPES:
+        raise ValueError(f"unknown value_type {value_type!r}")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str | None
+    new: str | None
+    change: str  # create | one_side | conflict | initial
+
+
+@dataclass
+class PlannedRecord:
+    """One record to create or update, with every field the plan has for it."""
+
+    key: str
+    action: str  # create | update
+    system: str
+    entity: str
+    record_id: str | None
+    flow_id: int | None
+    source_system: str | None
+    source_entity: str | None
+    source_id: str | None
+    fields: dict[str, Any] = field(default_factory=dict)  # the fields to send, typed
+    changes: list[Change] = field(default_factory=list)  # every planned field, sent or not
+    rejections: dict[str, str] = field(default_factory=dict)  # field -> why it is not sent
+    waiting_for: str | None = None
+    modified_at: datetime | None = None
+
+    @property
+    def is_create(self) -> bool:
+        return self.action == "create"
+
+    @property
+    def sendable(self) -> bool:
+        if self.waiting_for:
+            return False
+        return not self.rejections if self.is_create else bool(self.fields)
+
+    def write(self) -> Write:
+        return Write(key=self.key, record_id=self.record_id, fields=dict(self.fields))
+
+    def payload(self) -> str:
+        """The JSON of what is sent: stored with the intent and the outcome, hashed to spot a repeat."""
+        body = {"action": self.action, "record_id": self.record_id, "fields": self.fields}
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def payload_hash(self) -> str:
+        return hashlib.sha256(self.payload().encode()).hexdigest()
+
+
+@dataclass
+class Plan:
+    records: list[PlannedRecord]
+    planned_at: datetime | None  # when dbt built it: updates done since then are not sent again
+
+    def of(self, system: str) -> list[PlannedRecord]:
+        return [r for r in self.records if r.system == system]
+
+
+def group(rows: Sequence[dict[str, Any]]) -> Plan:
+    records: dict[str, PlannedRecord] = {}
+    planned_at: datetime | None = None
+    for row in rows:
+        key = row["plan_key"]
+        record = records.get(key)
+        if record is None:
+            record = records[key] = PlannedRecord(
+                key=key,
+                action=row["action"],
+                system=row["system"],
+                entity=row["entity"],
+                record_id=row["record_id"],
+                flow_id=None if row["flow_id"] is None else int(row["flow_id"]),
+                source_system=row["source_system"],
+                source_entity=row["source_entity"],
+                source_id=row["source_id"],
+            )
+        name = row["field"]
+        record.changes.append(Change(name, row["old_value"], row["new_value"], row["change"]))
+        record.waiting_for = record.waiting_for or row["waiting_for"]
+        modified_at = naive_utc(row["modified_at"])
+        if modified_at and (record.modified_at is None or modified_at > record.modified_at):
+            record.modified_at = modified_at
+        planned = naive_utc(row["planned_at"])
+        if planned and (planned_at is None or planned > planned_at):
+            planned_at = planned
+        if row["rejection"]:
+            record.rejections[name] = row["rejection"]
+            continue
+        try:
+            record.fields[name] = typed(row["value_type"], row["new_value"])
+        except ValueError as exc:
+            record.rejections[name] = str(exc)
+    return Plan(list(records.values()), planned_at)
+
+
+def read_plan(warehouse: Warehouse, systems: Sequence[str]) -> Plan:
+    if not warehouse.exists("sync_plan"):
+        raise LookupError(f"no plan in {warehouse.path}: main.sync_plan does not exist (run dbt build first)")
+    return group(warehouse.plan_rows(systems))

@@ -1,0 +1,399 @@
+"""Execute the plan: per system (systems in parallel), per entity, in chunks, through the system's writer.
+
+Crash safety, step by step for a chunk:
+1. every create in it is recorded as a pending intent (payload + hash) and committed before anything is sent;
+2. the writer sends the chunk; its per-record results, the links of the records it created and the intents'
+   new status are committed together right after.
+A kill between 1 and 2 leaves pending intents. The next run, before creating such a record again, asks the writer
+for a record created since the intent that carries the same fields (`find_created`) and adopts it (`recovered`);
+only when there is none is the record created. A create already in created_links is never sent again, and an
+update whose identical payload already succeeded since the plan was built is skipped, so a rerun after a kill
+without a rebuild resends nothing that landed. Updates set fields to values, so resending one is harmless.
+
+Nothing here deletes a record in a CRM; the writers have no delete.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from connectors.base import Client
+from connectors.config import SYSTEMS, client_for, warehouse_path
+from ingest.pipeline import describe, entities_of
+from reverse_etl.lock import exclusive
+from reverse_etl.plan import Plan, PlannedRecord, read_plan
+from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Warehouse, utcnow
+from reverse_etl.writers import Request, Result, Writer, writer_for
+
+log = logging.getLogger("crm_sync.reverse_etl")
+
+# A record created slightly before our clock said the intent started (clock skew with the CRM) is still ours.
+CLOCK_MARGIN = timedelta(minutes=5)
+# Outcomes are committed per chunk: a kill loses at most one chunk's answers, which the intents then recover.
+MIN_CHUNK = 50
+COUNTS = ("created", "recovered", "updated", "skipped", "rejected", "failed", "waiting", "requests")
+# Query parameters a URL must not carry into a table or a log.
+SECRET_PARAMS = ("key", "token", "secret", "password", "auth", "code", "signature")
+
+WriterFactory = Callable[[str, Client], Writer]
+# system, records done, records to do
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SystemReport:
+    system: str
+    counts: Counter[str] = field(default_factory=Counter)
+    error: str | None = None
+    seconds: float = 0.0
+    requests: list[DryRunRequest] = field(default_factory=list)  # dry run: what would be sent
+
+
+@dataclass
+class PushReport:
+    run_id: str
+    dry_run: bool
+    planned_at: datetime | None
+    systems: list[SystemReport]
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return any(s.error for s in self.systems)
+
+    def totals(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for s in self.systems:
+            total.update(s.counts)
+        return total
+
+
+def new_run_id() -> str:
+    return f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    query = [
+        (k, "***" if any(s in k.lower() for s in SECRET_PARAMS) else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def push(
+    systems: Sequence[str] = SYSTEMS,
+    *,
+    dry_run: bool = False,
+    warehouse: Path | None = None,
+    writers: WriterFactory = writer_for,
+    progress: Progress | None = None,
+    take_lock: bool = True,
+) -> PushReport:
+    """Push the plan to these systems; `take_lock=False` when the caller (sync) already holds the push lock."""
+    path = warehouse or warehouse_path()
+    started = time.perf_counter()
+    with exclusive(path) if take_lock else nullcontext(), Warehouse(path) as store:
+        store.ensure_schema()
+        plan = read_plan(store, systems)
+        run_id = new_run_id()
+        store.start_run(run_id, dry_run=dry_run, systems=systems, planned_at=plan.planned_at)
+        pushes = [SystemPush(s, plan, store, run_id, dry_run, writers, progress) for s in systems]
+        with ThreadPoolExecutor(max_workers=max(1, len(pushes)), thread_name_prefix="push") as pool:
+            reports = list(pool.map(SystemPush.run, pushes))
+        report = PushReport(run_id, dry_run, plan.planned_at, reports, time.perf_counter() - started)
+        errors = "; ".join(f"{s.system}: {s.error}" for s in reports if s.error) or None
+        store.finish_run(run_id, "failed" if report.failed else "ok", dict(report.totals()), errors)
+    return report
+
+
+class SystemPush:
+    """One system's share of a push run."""
+
+    def __init__(
+        self,
+        system: str,
+        plan: Plan,
+        store: Warehouse,
+        run_id: str,
+        dry_run: bool,
+        writer_for: WriterFactory,
+        progress: Progress | None,
+    ) -> None:
+        self.system = system
+        self.records = plan.of(system)
+        self.planned_at = plan.planned_at
+        self.store = store
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.writer_for = writer_for
+        self.progress = progress
+        self.report = SystemReport(system)
+        self.done = 0
+        self.total = sum(r.sendable for r in self.records)
+
+    def run(self) -> SystemReport:
+        started = time.perf_counter()
+        try:
+            if self.records:
+                api_names = {e.table: e.path for e in entities_of(self.system)}
+                unknown = {r.entity for r in self.records} - set(api_names)
+                if unknown:
+                    raise ValueError(f"the plan names entities {sorted(unknown)} that {self.system} does not have")
+                with client_for(self.system) as client:
+                    writer = self.writer_for(self.system, client)
+                    for entity in api_names:  # the ingest order: parents before children
+                        records = [r for r in self.records if r.entity == entity]
+                        if records:
+                            self.push_entity(writer, entity, api_names[entity], records)
+        except Exception as exc:
+            self.report.error = describe(exc)
+            log.warning("%s: push stopped: %s", self.system, self.report.error)
+        self.report.seconds = time.perf_counter() - started
+        log.info("%s: %s in %.1f s", self.system, dict(self.report.counts), self.report.seconds)
+        return self.report
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if self.progress:
+            self.progress(self.system, self.done, self.total)
+
+    # -- one entity ---------------------------------------------------------------------------------------
+
+    def push_entity(self, writer: Writer, entity: str, api: str, records: list[PlannedRecord]) -> None:
+        counts = self.report.counts
+        held = self.held_back(records)
+        counts["rejected"] += len({o.plan_key for o in held if o.status == "rejected"})
+        counts["waiting"] += sum(o.status == "waiting" for o in held)
+        sendable = [r for r in records if r.sendable]
+        created = self.store.created_targets(r.flow_id for r in sendable if r.is_create and r.flow_id is not None)
+        done = self.store.updates_done(self.system, entity, self.planned_at) if self.planned_at else set()
+        to_send = [
+            r
+            for r in sendable
+            if not (r.is_create and (r.flow_id, r.source_id) in created)
+            and not (not r.is_create and (r.key, r.payload_hash()) in done)
+        ]
+        counts["skipped"] += len(sendable) - len(to_send)
+        self.advance(len(sendable) - len(to_send))
+        if self.dry_run:
+            self.show(writer, entity, api, to_send)
+            return
+        self.store.record_outcomes(held)
+        exclude = set(created.values())
+        # Creates sent by an earlier run that never learnt their outcome: adopt what landed before creating.
+        pending = self.store.pending_intents(self.system, entity)
+        earlier = [r for r in to_send if r.is_create and r.key in pending]
+        if earlier:
+            since = min(i.started_at for r in earlier for i in pending[r.key])
+            settled = self.recover(writer, entity, api, earlier, since, exclude, abandon_missing=True)
+            to_send = [r for r in to_send if r.key not in settled]
+        size = max(MIN_CHUNK, writer.batch_size * max(1, writer.concurrency))
+        lost: list[PlannedRecord] = []
+        started = utcnow()
+        for i in range(0, len(to_send), size):
+            lost += self.send(writer, entity, api, to_send[i : i + size])
+        # Creates of this run that got no answer: look for them now rather than a run later.
+        if lost:
+            self.recover(writer, entity, api, lost, started, exclude, abandon_missing=False)
+
+    def held_back(self, records: list[PlannedRecord]) -> list[Outcome]:
+        """Outcomes of what the plan does not let through: waiting records, rejected fields."""
+        now = utcnow()
+        held: list[Outcome] = []
+        for r in records:
+            if r.waiting_for:
+                held.append(self.outcome(r, "waiting", error=r.waiting_for, at=now))
+                continue
+            for name, reason in r.rejections.items():
+                held.append(self.outcome(r, "rejected", error=reason, field_name=name, at=now))
+        return held
+
+    def send(self, writer: Writer, entity: str, api: str, chunk: list[PlannedRecord]) -> list[PlannedRecord]:
+        """Send one chunk; returns the creates whose outcome is unknown."""
+        now = utcnow()
+        self.store.record_intents(
+            [
+                Intent(
+                    r.key, self.run_id, self.system, entity, r.flow_id, r.source_id, r.payload(), r.payload_hash(), now
+                )
+                for r in chunk
+                if r.is_create
+            ]
+        )
+        try:
+            results = {res.key: res for res in writer.write(api, [r.write() for r in chunk])}
+        except Exception as exc:
+            # The writer gave up on the whole chunk (credentials, system down): nothing is known of any record.
+            error = describe(exc)
+            self.store.record_outcomes([self.outcome(r, "failed", error=error) for r in chunk])
+            self.report.counts["failed"] += len(chunk)
+            raise
+        outcomes: list[Outcome] = []
+        links: list[CreatedLink] = []
+        resolved: list[tuple[str, str, str | None]] = []
+        lost: list[PlannedRecord] = []
+        at = utcnow()
+        for r in chunk:
+            res = results.get(r.key) or Result(r.key, "failed", error="the writer returned no result for it")
+            if r.is_create and res.status == "created" and not res.record_id:
+                res = Result(r.key, "failed", http_status=res.http_status, error="created, but no id came back")
+            record_id = res.record_id or r.record_id
+            outcomes.append(
+                self.outcome(
+                    r,
+                    res.status,
+                    record_id=record_id,
+                    http_status=res.http_status,
+                    error=res.error,
+                    field_name=res.field,
+                    at=at,
+                )
+            )
+            self.report.counts[res.status] += 1
+            if r.is_create and res.status == "created" and res.record_id:
+                resolved.append((r.key, "done", res.record_id))
+                if r.flow_id is not None and r.source_id is not None:
+                    links.append(CreatedLink(r.flow_id, r.source_id, res.record_id, at))
+            elif r.is_create and res.status == "rejected":
+                resolved.append((r.key, "abandoned", None))  # refused: nothing was written
+            elif r.is_create:
+                lost.append(r)  # the intent stays pending
+        self.store.record_outcomes(outcomes, links, resolved)
+        self.advance(len(chunk))
+        return lost
+
+    def recover(
+        self,
+        writer: Writer,
+        entity: str,
+        api: str,
+        records: list[PlannedRecord],
+        since: datetime,
+        exclude: set[str],
+        *,
+        abandon_missing: bool,
+    ) -> set[str]:
+        """Adopt records whose create landed unseen; returns the keys settled (adopted, or not safe to create).
+
+        abandon_missing: a create not found was never applied (its intent is from an earlier run), so it may be
+        sent again; within the run that sent it the answer may still be on its way, so its intent stays pending.
+        """
+        try:
+            found = writer.find_created(api, since - CLOCK_MARGIN, [r.write() for r in records], set(exclude))
+        except Exception as exc:
+            error = f"could not check for an earlier create: {describe(exc)}"
+            log.warning("%s %s: %s", self.system, entity, error)
+            if abandon_missing:
+                # Without knowing whether they exist, creating them again could duplicate them: not this run.
+                self.store.record_outcomes([self.outcome(r, "failed", error=error) for r in records])
+                self.report.counts["failed"] += len(records)
+                self.advance(len(records))
+            return {r.key for r in records}
+        at = utcnow()
+        outcomes: list[Outcome] = []
+        links: list[CreatedLink] = []
+        resolved: list[tuple[str, str, str | None]] = []
+        for r in records:
+            record_id = found.get(r.key)
+            if record_id is None:
+                if abandon_missing:
+                    resolved.append((r.key, "abandoned", None))
+                continue
+            exclude.add(record_id)
+            outcomes.append(self.outcome(r, "recovered", record_id=record_id, at=at))
+            resolved.append((r.key, "recovered", record_id))
+            if r.flow_id is not None and r.source_id is not None:
+                links.append(CreatedLink(r.flow_id, r.source_id, record_id, at))
+        self.store.record_outcomes(outcomes, links, resolved)
+        self.report.counts["recovered"] += len(outcomes)
+        if abandon_missing:
+            self.advance(len(outcomes))
+        else:
+            self.report.counts["failed"] -= len(outcomes)  # counted failed when their answer was lost
+        return {o.plan_key for o in outcomes}
+
+    # -- dry run --------------------------------------------------------------------------------------------
+
+    def show(self, writer: Writer, entity: str, api: str, records: list[PlannedRecord]) -> None:
+        """Store and report the exact requests a push would send, with each field's old → new."""
+        by_key = {r.key: r for r in records}
+        at = utcnow()
+        shown: list[DryRunRequest] = []
+        for request in writer.requests(api, [r.write() for r in records]) if records else []:
+            shown.append(self.dry_run_request(request, entity, by_key, at))
+        self.store.record_dry_run(shown)
+        self.report.requests += shown
+        counts = self.report.counts
+        counts["requests"] += len(shown)
+        counts["created"] += sum(r.is_create for r in records)
+        counts["updated"] += sum(not r.is_create for r in records)
+        self.advance(len(records))
+
+    def dry_run_request(
+        self, request: Request, entity: str, by_key: dict[str, PlannedRecord], at: datetime
+    ) -> DryRunRequest:
+        lines = []
+        for key in request.keys:
+            record = by_key[key]
+            for change in record.changes:
+                if change.field in record.fields:
+                    lines.append(f"{key} {change.field}: {_show(change.old)} → {_show(change.new)}")
+        body = None if request.json is None else json.dumps(request.json, ensure_ascii=False, sort_keys=True)
+        return DryRunRequest(
+            self.run_id,
+            self.system,
+            entity,
+            ",".join(request.keys),
+            request.method,
+            redact(request.url),
+            body,
+            "\n".join(lines),
+            at,
+        )
+
+    # -- rows -----------------------------------------------------------------------------------------------
+
+    def outcome(
+        self,
+        r: PlannedRecord,
+        status: str,
+        *,
+        record_id: str | None = None,
+        http_status: int | None = None,
+        error: str | None = None,
+        field_name: str | None = None,
+        at: datetime | None = None,
+    ) -> Outcome:
+        return Outcome(
+            run_id=self.run_id,
+            plan_key=r.key,
+            action=r.action,
+            system=r.system,
+            entity=r.entity,
+            record_id=record_id or r.record_id,
+            flow_id=r.flow_id,
+            source_id=r.source_id,
+            status=status,
+            http_status=http_status,
+            error=error,
+            field=field_name,
+            payload=r.payload(),
+            payload_hash=r.payload_hash(),
+            pushed_at=at or utcnow(),
+        )
+
+
+def _show(value: str | None) -> str:
+    return "∅" if value is None else repr(value)

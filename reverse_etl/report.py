@@ -1,0 +1,92 @@
+"""Rich tables a person reads in seconds: what a push did (or would do), and what a whole sync achieved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from reverse_etl.push import PushReport
+from reverse_etl.sync import SyncReport
+from reverse_etl.warehouse import DryRunRequest
+
+PUSH_COLUMNS = ("created", "recovered", "updated", "skipped", "rejected", "failed", "waiting")
+
+
+def _number(n: int, colour: str | None = None) -> str:
+    return f"[{colour}]{n:,}[/{colour}]" if n and colour else f"{n:,}"
+
+
+def push_table(report: PushReport) -> Table:
+    title = "Dry run: nothing sent" if report.dry_run else "Push"
+    table = Table(title=f"{title} (run {report.run_id}, {report.seconds:.1f} s)")
+    columns = (
+        ("requests", "to create", "to update", "skipped", "rejected", "waiting") if report.dry_run else PUSH_COLUMNS
+    )
+    for column in ("system", *columns, "seconds"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for s in report.systems:
+        c = s.counts
+        if report.dry_run:
+            cells = [c["requests"], c["created"], c["updated"], c["skipped"], c["rejected"], c["waiting"]]
+            row = [_number(n) for n in cells]
+        else:
+            colours = {"rejected": "yellow", "failed": "red", "waiting": "cyan"}
+            row = [_number(c[name], colours.get(name)) for name in PUSH_COLUMNS]
+        name = f"{s.system}\n[red]FAILED: {s.error}[/red]" if s.error else s.system
+        table.add_row(name, *row, f"{s.seconds:.1f}")
+    return table
+
+
+def requests_table(requests: Sequence[DryRunRequest], limit: int) -> Table:
+    table = Table(title=f"Requests a push would send ({min(limit, len(requests))} of {len(requests)} shown)")
+    for column in ("system", "entity", "request", "records", "changes (old → new)"):
+        table.add_column(column, overflow="fold")
+    for r in requests[:limit]:
+        keys = r.plan_keys.split(",")
+        lines = r.changes.splitlines()
+        shown = "\n".join(lines[:6]) + (f"\n… {len(lines) - 6} more" if len(lines) > 6 else "")
+        table.add_row(r.system, r.entity, f"{r.method} {r.url}", str(len(keys)), shown)
+    return table
+
+
+def rejections_table(rows: Sequence[dict[str, Any]], limit: int = 20) -> Table:
+    table = Table(title=f"Rejected ({min(limit, len(rows))} of {len(rows)} shown; all in reverse_etl.push_outcomes)")
+    for column in ("system", "entity", "record", "field", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows[:limit]:
+        record = row["record_id"] or f"new from {row['source_id']}"
+        table.add_row(row["system"], row["entity"], record, row["field"] or "", (row["error"] or "")[:160])
+    return table
+
+
+def sync_summary(report: SyncReport) -> list[Table | str]:
+    """Links per flow, what each system received, and how the sync ended."""
+    links = Table(title="Links per flow (active)")
+    for column in ("flow", "active links", "of which created by push"):
+        links.add_column(column, justify="left" if column == "flow" else "right")
+    for flow in report.links:
+        name = flow["flow_name"] if flow["enabled"] else f"[dim]{flow['flow_name']} (off)[/dim]"
+        links.add_row(name, _number(flow.get("active", 0)), _number(flow.get("created_by_push", 0)))
+
+    written = report.written()
+    systems = Table(title="Written per system")
+    columns = ("created", "updated", "rejected", "failed", "waiting", "conflicts")
+    for column in ("system", *columns):
+        systems.add_column(column, justify="left" if column == "system" else "right")
+    colours = {"rejected": "yellow", "failed": "red", "waiting": "cyan"}
+    for system in sorted(set(written) | set(report.conflicts)):
+        counts = written.get(system, {})
+        cells = [_number(counts.get(c, 0), colours.get(c)) for c in columns[:-1]]
+        systems.add_row(system, *cells, _number(report.conflicts.get(system, 0)))
+
+    out: list[Table | str] = [links, systems]
+    if report.rejected:
+        out.append(rejections_table(report.rejected))
+    out += [f"[red]{error}[/red]" for error in report.errors()]
+    rounds = len(report.rounds)
+    out.append(
+        f"[bold]{rounds} round{'s' if rounds != 1 else ''} in {report.seconds:.0f} s[/bold]; stopped: {report.stopped}"
+    )
+    return out

@@ -1,0 +1,183 @@
+"""python -m reverse_etl sync: ingest → dbt build → push, round after round, until the systems agree.
+
+One round reads every system (ingest), rebuilds the links and the plan (dbt, in-process), and pushes the plan.
+Rounds repeat because one round's writes make the next round's work: a created account lets its contacts be
+created, an edit reaches Exact through PowerOffice → Zoho → Custom CRM → Exact one hop per round. The sync stops
+when the plan has nothing left to send, when a round made no progress (everything it sent was refused again), or
+at the bound (--max-rounds).
+
+DuckDB has one writer: the push's warehouse connection is closed while dlt and dbt write. The push lock is held
+for the whole sync, so no push can slip in between its rounds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dbt.cli.main import dbtRunner
+from rich.console import Console
+
+from connectors.config import SYSTEMS, warehouse_path
+from ingest.pipeline import SystemResult, ingest
+from reverse_etl.lock import exclusive
+from reverse_etl.push import PushReport, push
+from reverse_etl.warehouse import Warehouse, utcnow
+
+ROOT = Path(__file__).resolve().parents[1]  # the dbt project: dbt_project.yml and profiles.yml
+
+
+@dataclass
+class DbtBuild:
+    ok: bool  # the plan was rebuilt by this build
+    failures: list[str]
+    seconds: float
+
+
+@dataclass
+class Round:
+    number: int
+    ingest: list[SystemResult]
+    dbt: DbtBuild
+    push: PushReport | None = None
+
+
+@dataclass
+class SyncReport:
+    started_at: datetime
+    rounds: list[Round] = field(default_factory=list)
+    stopped: str = ""
+    seconds: float = 0.0
+    # Read from the warehouse once the rounds are over.
+    links: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: dict[str, int] = field(default_factory=dict)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def written(self) -> dict[str, Counter[str]]:
+        """Per system: created and updated over all rounds; rejected, failed, waiting as the last round left them."""
+        per_system: dict[str, Counter[str]] = {}
+        pushes = [r.push for r in self.rounds if r.push is not None]
+        for report in pushes:
+            for s in report.systems:
+                counts = per_system.setdefault(s.system, Counter())
+                counts["created"] += s.counts["created"] + s.counts["recovered"]
+                counts["updated"] += s.counts["updated"]
+        if pushes:
+            for s in pushes[-1].systems:
+                for name in ("rejected", "failed", "waiting"):
+                    per_system[s.system][name] = s.counts[name]
+        return per_system
+
+    def errors(self) -> list[str]:
+        """What failed in the last round: systems that could not be read or written, a dbt build that failed."""
+        if not self.rounds:
+            return []
+        last = self.rounds[-1]
+        errors = [f"ingest {r.system}: {r.error}" for r in last.ingest if r.error]
+        errors += [f"dbt: {f}" for f in last.dbt.failures]
+        if last.push is not None:
+            errors += [f"push {s.system}: {s.error}" for s in last.push.systems if s.error]
+        return errors
+
+
+def dbt_build() -> DbtBuild:
+    """`dbt build` in this process, on the warehouse the push uses."""
+    started = time.perf_counter()
+    # profiles.yml reads the same variable; made absolute so the project directory does not move it.
+    os.environ["DBT_DUCKDB_PATH"] = str(warehouse_path().resolve())
+    result = dbtRunner().invoke(
+        ["build", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), "--quiet", "--no-use-colors"]
+    )
+    failures: list[str] = []
+    plan_built = False
+    if result.exception is not None:
+        failures.append(f"{type(result.exception).__name__}: {result.exception}")
+    for node in getattr(result.result, "results", None) or []:
+        status = str(node.status)
+        if node.node.name == "sync_plan" and status == "success":
+            plan_built = True
+        if status in ("error", "fail", "runtime error"):
+            failures.append(f"{node.node.resource_type} {node.node.name}: {status}: {(node.message or '')[:300]}")
+    if not plan_built and not failures:
+        failures.append("the build did not rebuild sync_plan")
+    return DbtBuild(plan_built, failures, time.perf_counter() - started)
+
+
+def sync(
+    systems: Sequence[str] = SYSTEMS,
+    *,
+    max_rounds: int = 8,
+    full_refresh: bool = False,
+    console: Console | None = None,
+    take_lock: bool = True,
+) -> SyncReport:
+    """Run rounds until nothing is left to send; every system is read, only `systems` are written."""
+    console = console or Console(quiet=True)
+    started = time.perf_counter()
+    report = SyncReport(utcnow())
+    with exclusive(warehouse_path()) if take_lock else nullcontext():
+        for number in range(1, max_rounds + 1):
+            with console.status(f"round {number}: ingest"):
+                read = ingest(SYSTEMS, full_refresh=full_refresh and number == 1)
+            with console.status(f"round {number}: dbt build"):
+                build = dbt_build()
+            current = Round(number, read, build)
+            report.rounds.append(current)
+            if not build.ok:
+                report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
+                break
+            with console.status(f"round {number}: push"):
+                current.push = push(systems, take_lock=False)
+            console.print(_round_line(current))
+            totals = current.push.totals()
+            sent = sum(totals[k] for k in ("created", "recovered", "updated", "rejected", "failed"))
+            landed = sum(totals[k] for k in ("created", "recovered", "updated"))
+            if sent == 0:
+                waiting = totals["waiting"]
+                report.stopped = "nothing left to send" + (f" ({waiting} records still waiting)" if waiting else "")
+                break
+            if landed == 0:
+                report.stopped = "no progress: everything this round sent was refused or got no answer"
+                break
+        else:
+            report.stopped = f"the bound of {max_rounds} rounds was reached (--max-rounds)"
+    report.seconds = time.perf_counter() - started
+    _read_results(report)
+    return report
+
+
+def _round_line(current: Round) -> str:
+    assert current.push is not None
+    t = current.push.totals()
+    read_errors = sum(1 for r in current.ingest if r.error)
+    parts = [
+        f"round {current.number}:",
+        f"created {t['created'] + t['recovered']}, updated {t['updated']}, rejected {t['rejected']},",
+        f"failed {t['failed']}, waiting {t['waiting']}",
+        f"(dbt {current.dbt.seconds:.0f} s, push {current.push.seconds:.0f} s)",
+    ]
+    if read_errors:
+        parts.append(f"[red]{read_errors} systems could not be read[/red]")
+    return " ".join(parts)
+
+
+def _read_results(report: SyncReport) -> None:
+    """What the summary shows from the warehouse: links per flow, conflicts, the last push's rejections."""
+    with Warehouse() as store:
+        if store.exists("flows"):
+            for flow in store.flows():
+                name = flow["flow_name"]
+                counts = store.link_counts(name) if store.exists(f"link_{name}") else {}
+                report.links.append({**flow, **counts})
+        if store.exists("sync_conflicts"):
+            report.conflicts = store.conflicts_since(report.started_at)
+        run_ids = [r.push.run_id for r in report.rounds[-1:] if r.push is not None]
+        if run_ids and store.exists("push_outcomes", "reverse_etl"):
+            report.rejected = store.outcomes(run_ids, ["rejected"])

@@ -1,0 +1,353 @@
+"""The one layer through which the push reads and writes the warehouse.
+
+Everything the push keeps lives in the `reverse_etl` schema (created on first use); the plan and the link tables
+are read from the dbt models in the main schema. The SQL is plain and portable (standard types, `?` parameters,
+no DuckDB functions); only `connect` knows the warehouse is a DuckDB file. Timestamps are naive UTC.
+
+DuckDB has one writer: open a Warehouse only for as long as it is needed, never across an ingest or dbt build.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from connectors.config import warehouse_path
+
+SCHEMA = "reverse_etl"
+
+TABLES = {
+    # Read by dbt (models/marts/links/_links__sources.yml): exactly these columns.
+    "created_links": """
+        flow_id integer,
+        source_id varchar,
+        target_id varchar,
+        created_at timestamp
+    """,
+    "push_runs": """
+        run_id varchar,
+        started_at timestamp,
+        finished_at timestamp,
+        dry_run boolean,
+        systems varchar,
+        status varchar,
+        planned_at timestamp,
+        created integer,
+        recovered integer,
+        updated integer,
+        skipped integer,
+        rejected integer,
+        failed integer,
+        waiting integer,
+        error varchar
+    """,
+    "push_intents": """
+        plan_key varchar,
+        run_id varchar,
+        system varchar,
+        entity varchar,
+        flow_id integer,
+        source_id varchar,
+        payload varchar,
+        payload_hash varchar,
+        started_at timestamp,
+        status varchar,
+        record_id varchar
+    """,
+    "push_outcomes": """
+        run_id varchar,
+        plan_key varchar,
+        action varchar,
+        system varchar,
+        entity varchar,
+        record_id varchar,
+        flow_id integer,
+        source_id varchar,
+        status varchar,
+        http_status integer,
+        error varchar,
+        field varchar,
+        payload varchar,
+        payload_hash varchar,
+        pushed_at timestamp
+    """,
+    "dry_run_requests": """
+        run_id varchar,
+        system varchar,
+        entity varchar,
+        plan_keys varchar,
+        method varchar,
+        url varchar,
+        body varchar,
+        changes varchar,
+        requested_at timestamp
+    """,
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def naive_utc(value: datetime | None) -> datetime | None:
+    """dbt may hand back timestamps with a zone; the push compares them as naive UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A create about to be sent; stays pending until its outcome is known."""
+
+    plan_key: str
+    run_id: str
+    system: str
+    entity: str
+    flow_id: int | None
+    source_id: str | None
+    payload: str
+    payload_hash: str
+    started_at: datetime
+    status: str = "pending"  # pending | done | recovered | abandoned
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    run_id: str
+    plan_key: str
+    action: str
+    system: str
+    entity: str
+    record_id: str | None
+    flow_id: int | None
+    source_id: str | None
+    status: str  # created | updated | recovered | rejected | failed | waiting
+    http_status: int | None = None
+    error: str | None = None
+    field: str | None = None
+    payload: str | None = None
+    payload_hash: str | None = None
+    pushed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CreatedLink:
+    flow_id: int
+    source_id: str
+    target_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DryRunRequest:
+    run_id: str
+    system: str
+    entity: str
+    plan_keys: str
+    method: str
+    url: str
+    body: str | None
+    changes: str
+    requested_at: datetime
+
+
+def _columns(cls: type) -> str:
+    return ", ".join(f.name for f in fields(cls))
+
+
+def _placeholders(cls: type) -> str:
+    return ", ".join("?" for _ in fields(cls))
+
+
+class Warehouse:
+    """A connection to the warehouse; safe to share between the push's per-system threads (one lock)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or warehouse_path()
+        self._lock = threading.RLock()
+        self._con: Any = None
+
+    def __enter__(self) -> Warehouse:
+        self._con = duckdb.connect(str(self.path))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._con.close()
+        self._con = None
+
+    # -- plain SQL --------------------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            cursor = self._con.execute(sql, list(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _insert(self, table: str, cls: type, rows: Iterable[Any]) -> None:
+        values = [list(astuple(r)) for r in rows]
+        if values:
+            self._con.executemany(
+                f"insert into {SCHEMA}.{table} ({_columns(cls)}) values ({_placeholders(cls)})", values
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing, committed on exit: what a kill -9 can leave behind is either before or after."""
+        with self._lock:
+            self._con.execute("begin transaction")
+            try:
+                yield
+            except BaseException:
+                self._con.execute("rollback")
+                raise
+            self._con.execute("commit")
+
+    def exists(self, table: str, schema: str = "main") -> bool:
+        rows = self.query(
+            "select 1 as found from information_schema.tables where table_schema = ? and table_name = ?",
+            (schema, table),
+        )
+        return bool(rows)
+
+    def ensure_schema(self) -> None:
+        with self.transaction():
+            self._con.execute(f"create schema if not exists {SCHEMA}")
+            for table, columns in TABLES.items():
+                self._con.execute(f"create table if not exists {SCHEMA}.{table} ({columns})")
+
+    # -- the plan ---------------------------------------------------------------------------------------------
+
+    def plan_rows(self, systems: Sequence[str]) -> list[dict[str, Any]]:
+        marks = ", ".join("?" for _ in systems)
+        return self.query(
+            f"select * from main.sync_plan where system in ({marks}) order by system, entity, plan_key, field",
+            systems,
+        )
+
+    # -- runs -------------------------------------------------------------------------------------------------
+
+    def start_run(self, run_id: str, *, dry_run: bool, systems: Sequence[str], planned_at: datetime | None) -> None:
+        with self.transaction():
+            # A run still 'running' while we hold the push lock was killed: say so.
+            self._con.execute(f"update {SCHEMA}.push_runs set status = 'interrupted' where status = 'running'")
+            self._con.execute(
+                f"insert into {SCHEMA}.push_runs (run_id, started_at, dry_run, systems, status, planned_at) "
+                "values (?, ?, ?, ?, 'running', ?)",
+                [run_id, utcnow(), dry_run, ",".join(systems), planned_at],
+            )
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int], error: str | None) -> None:
+        names = ("created", "recovered", "updated", "skipped", "rejected", "failed", "waiting")
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        with self.transaction():
+            self._con.execute(
+                f"update {SCHEMA}.push_runs set finished_at = ?, status = ?, error = ?, {assignments} where run_id = ?",
+                [utcnow(), status, error, *(counts.get(name, 0) for name in names), run_id],
+            )
+
+    # -- creates: intents and links ---------------------------------------------------------------------------
+
+    def record_intents(self, intents: Sequence[Intent]) -> None:
+        with self.transaction():
+            self._insert("push_intents", Intent, intents)
+
+    def pending_intents(self, system: str, entity: str) -> dict[str, list[Intent]]:
+        """Creates of this target that were sent (or about to be) and whose outcome never arrived."""
+        rows = self.query(
+            f"select {_columns(Intent)} from {SCHEMA}.push_intents "
+            "where system = ? and entity = ? and status = 'pending' order by started_at",
+            (system, entity),
+        )
+        pending: dict[str, list[Intent]] = {}
+        for row in rows:
+            pending.setdefault(row["plan_key"], []).append(Intent(**row))
+        return pending
+
+    def created_targets(self, flow_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+        """(flow_id, source_id) -> target id of every record the push created for these flows."""
+        ids = sorted(set(flow_ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self.query(
+            f"select flow_id, source_id, target_id from {SCHEMA}.created_links where flow_id in ({marks})", ids
+        )
+        return {(int(r["flow_id"]), str(r["source_id"])): str(r["target_id"]) for r in rows}
+
+    # -- outcomes ---------------------------------------------------------------------------------------------
+
+    def record_outcomes(
+        self,
+        outcomes: Sequence[Outcome],
+        links: Sequence[CreatedLink] = (),
+        resolved: Sequence[tuple[str, str, str | None]] = (),
+    ) -> None:
+        """One chunk's outcomes, the links of what it created, and its intents' new status, in one commit.
+
+        resolved: (plan_key, status, record_id) for the pending intents of those keys.
+        """
+        with self.transaction():
+            self._insert("push_outcomes", Outcome, outcomes)
+            self._insert("created_links", CreatedLink, links)
+            if resolved:
+                self._con.executemany(
+                    f"update {SCHEMA}.push_intents set status = ?, record_id = ? "
+                    "where plan_key = ? and status = 'pending'",
+                    [[status, record_id, key] for key, status, record_id in resolved],
+                )
+
+    def updates_done(self, system: str, entity: str, since: datetime) -> set[tuple[str, str]]:
+        """(plan_key, payload_hash) of this target's updates that succeeded at or after `since` (the plan's build)."""
+        rows = self.query(
+            f"select distinct plan_key, payload_hash from {SCHEMA}.push_outcomes "
+            "where system = ? and entity = ? and action = 'update' and status = 'updated' and pushed_at >= ?",
+            (system, entity, since),
+        )
+        return {(r["plan_key"], r["payload_hash"]) for r in rows}
+
+    def outcomes(self, run_ids: Sequence[str], statuses: Sequence[str]) -> list[dict[str, Any]]:
+        if not run_ids or not statuses:
+            return []
+        runs = ", ".join("?" for _ in run_ids)
+        marks = ", ".join("?" for _ in statuses)
+        return self.query(
+            f"select * from {SCHEMA}.push_outcomes where run_id in ({runs}) and status in ({marks}) "
+            "order by system, entity, plan_key, field",
+            [*run_ids, *statuses],
+        )
+
+    def record_dry_run(self, requests: Sequence[DryRunRequest]) -> None:
+        with self.transaction():
+            self._insert("dry_run_requests", DryRunRequest, requests)
+
+    # -- what the summary reads -------------------------------------------------------------------------------
+
+    def flows(self) -> list[dict[str, Any]]:
+        return self.query("select flow_id, flow_name, enabled from main.flows order by flow_id")
+
+    def link_counts(self, flow_name: str) -> dict[str, int]:
+        rows = self.query(
+            "select "
+            "sum(case when is_active then 1 else 0 end) as active, "
+            "sum(case when is_active and match_rule = 'created_by_push' then 1 else 0 end) as created_by_push "
+            f"from main.link_{flow_name}"
+        )
+        return {k: int(v or 0) for k, v in rows[0].items()}
+
+    def conflicts_since(self, since: datetime) -> dict[str, int]:
+        """Conflicts logged since then, per system whose value lost (the system the winning value is written to)."""
+        rows = self.query(
+            "select case when winner = 'source' then target_system else source_system end as system, "
+            "count(*) as conflicts from main.sync_conflicts where logged_at >= ? group by 1",
+            (since,),
+        )
+        return {r["system"]: int(r["conflicts"]) for r in rows}
