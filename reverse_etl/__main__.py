@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from connectors.config import SYSTEMS
 from reverse_etl.lock import PushLocked
 from reverse_etl.push import push
-from reverse_etl.report import push_table, rejections_table, requests_table, sync_summary
+from reverse_etl.report import push_errors, push_table, rejections_table, requests_table, sync_summary
 from reverse_etl.sync import sync
 from reverse_etl.warehouse import Warehouse
 
@@ -52,6 +52,8 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
         if shown:
             console.print(requests_table(shown, args.show))
     console.print(push_table(report))
+    for line in push_errors(report):
+        console.print(line)
     if not report.dry_run:
         with Warehouse() as store:
             rejected = store.outcomes([report.run_id], ["rejected"])

@@ -20,7 +20,7 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from connectors.base import Client
+from connectors.base import Client, CRMError
 from connectors.config import SYSTEMS, client_for, warehouse_path
 from ingest.pipeline import describe, entities_of
 from reverse_etl.lock import exclusive
@@ -100,8 +100,13 @@ def push(
     writers: WriterFactory = writer_for,
     progress: Progress | None = None,
     take_lock: bool = True,
+    clients: Mapping[str, Client] | None = None,
 ) -> PushReport:
-    """Push the plan to these systems; `take_lock=False` when the caller (sync) already holds the push lock."""
+    """Push the plan to these systems.
+
+    take_lock=False: the caller (sync) already holds the push lock. clients: open clients to reuse (sync keeps
+    one per system across its rounds: Zoho hands out 10 access tokens per 10 minutes); others are made here.
+    """
     path = warehouse or warehouse_path()
     started = time.perf_counter()
     with exclusive(path) if take_lock else nullcontext(), Warehouse(path) as store:
@@ -109,7 +114,8 @@ def push(
         plan = read_plan(store, systems)
         run_id = new_run_id()
         store.start_run(run_id, dry_run=dry_run, systems=systems, planned_at=plan.planned_at)
-        pushes = [SystemPush(s, plan, store, run_id, dry_run, writers, progress) for s in systems]
+        shared = clients or {}
+        pushes = [SystemPush(s, plan, store, run_id, dry_run, writers, progress, shared.get(s)) for s in systems]
         with ThreadPoolExecutor(max_workers=max(1, len(pushes)), thread_name_prefix="push") as pool:
             reports = list(pool.map(SystemPush.run, pushes))
         report = PushReport(run_id, dry_run, plan.planned_at, reports, time.perf_counter() - started)
@@ -130,8 +136,10 @@ class SystemPush:
         dry_run: bool,
         writer_for: WriterFactory,
         progress: Progress | None,
+        client: Client | None = None,
     ) -> None:
         self.system = system
+        self.client = client
         self.records = plan.of(system)
         self.planned_at = plan.planned_at
         self.store = store
@@ -151,7 +159,7 @@ class SystemPush:
                 unknown = {r.entity for r in self.records} - set(api_names)
                 if unknown:
                     raise ValueError(f"the plan names entities {sorted(unknown)} that {self.system} does not have")
-                with client_for(self.system) as client:
+                with nullcontext(self.client) if self.client else client_for(self.system) as client:
                     writer = self.writer_for(self.system, client)
                     for entity in api_names:  # the ingest order: parents before children
                         records = [r for r in self.records if r.entity == entity]
@@ -272,6 +280,10 @@ class SystemPush:
                 lost.append(r)  # the intent stays pending
         self.store.record_outcomes(outcomes, links, resolved)
         self.advance(len(chunk))
+        refused = next((res for res in results.values() if res.status == "failed" and res.http_status == 401), None)
+        if refused is not None:
+            # The writer reports a refused login per record; it is the system's failure, not the records'.
+            raise CRMError(self.system, entity, 401, refused.error or "credentials refused")
         return lost
 
     def recover(
@@ -293,6 +305,8 @@ class SystemPush:
         try:
             found = writer.find_created(api, since - CLOCK_MARGIN, [r.write() for r in records], set(exclude))
         except Exception as exc:
+            if isinstance(exc, CRMError) and exc.status == 401:
+                raise
             error = f"could not check for an earlier create: {describe(exc)}"
             log.warning("%s %s: %s", self.system, entity, error)
             if abandon_missing:

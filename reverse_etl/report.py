@@ -34,9 +34,12 @@ def push_table(report: PushReport) -> Table:
         else:
             colours = {"rejected": "yellow", "failed": "red", "waiting": "cyan"}
             row = [_number(c[name], colours.get(name)) for name in PUSH_COLUMNS]
-        name = f"{s.system}\n[red]FAILED: {s.error}[/red]" if s.error else s.system
-        table.add_row(name, *row, f"{s.seconds:.1f}")
+        table.add_row(f"{s.system} [red]FAILED[/red]" if s.error else s.system, *row, f"{s.seconds:.1f}")
     return table
+
+
+def push_errors(report: PushReport) -> list[str]:
+    return [f"[red]{s.system} failed: {s.error}[/red]" for s in report.systems if s.error]
 
 
 def requests_table(requests: Sequence[DryRunRequest], limit: int) -> Table:

@@ -16,7 +16,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +25,8 @@ from typing import Any
 from dbt.cli.main import dbtRunner
 from rich.console import Console
 
-from connectors.config import SYSTEMS, warehouse_path
+from connectors.base import Client
+from connectors.config import SYSTEMS, client_for, warehouse_path
 from ingest.pipeline import SystemResult, ingest
 from reverse_etl.lock import exclusive
 from reverse_etl.push import PushReport, push
@@ -122,7 +123,8 @@ def sync(
     console = console or Console(quiet=True)
     started = time.perf_counter()
     report = SyncReport(utcnow())
-    with exclusive(warehouse_path()) if take_lock else nullcontext():
+    with exclusive(warehouse_path()) if take_lock else nullcontext(), ExitStack() as open_clients:
+        clients = _clients(systems, open_clients)
         for number in range(1, max_rounds + 1):
             with console.status(f"round {number}: ingest"):
                 read = ingest(SYSTEMS, full_refresh=full_refresh and number == 1)
@@ -134,7 +136,7 @@ def sync(
                 report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
                 break
             with console.status(f"round {number}: push"):
-                current.push = push(systems, take_lock=False)
+                current.push = push(systems, take_lock=False, clients=clients)
             console.print(_round_line(current))
             totals = current.push.totals()
             sent = sum(totals[k] for k in ("created", "recovered", "updated", "rejected", "failed"))
@@ -151,6 +153,17 @@ def sync(
     report.seconds = time.perf_counter() - started
     _read_results(report)
     return report
+
+
+def _clients(systems: Sequence[str], stack: ExitStack) -> dict[str, Client]:
+    """One client per system for every round's push; a system that cannot make one is reported by the push."""
+    clients: dict[str, Client] = {}
+    for system in systems:
+        try:
+            clients[system] = stack.enter_context(client_for(system))
+        except Exception:
+            continue  # the push makes its own attempt and reports the error with the system
+    return clients
 
 
 def _round_line(current: Round) -> str:
