@@ -59,7 +59,7 @@
 {% macro sync_canonical(value, compare_as, country_iso) -%}
     case {{ compare_as }}
         when 'email' then lower({{ value }})
-        when 'phone' then coalesce({{ normalise_phone(value) }}, {{ value }})
+        when 'phone' then coalesce({{ normalise_phone(value) }}, {{ phone_kept(value) }})
         when 'country' then coalesce({{ country_iso }}, upper({{ value }}))
         when 'org_number' then coalesce({{ normalise_org_number(value) }}, upper({{ value }}))
         when 'website' then coalesce({{ normalise_web_domain(value) }}, lower({{ value }}))
@@ -186,4 +186,51 @@
 -- depends_on: {{ ref('country_codes') }}
 -- depends_on: {{ ref('field_mappings') }}
 -- depends_on: {{ ref('flows') }}
+{%- endmacro %}
+
+
+{#-
+    The fields that hold one attribute across the systems: the connected groups of (system, entity, field) that
+    the enabled flows' mapping rows join (PowerOffice MailAddress.City, Zoho Billing_City and Shipping_City, Custom
+    CRM City, ...). Computed here from the seeds, as an inline relation (system, entity, field, class_id,
+    parent_system, parent_entity); parent_* name the entity a reference field points to.
+-#}
+{% macro field_classes(flows) -%}
+    {%- set all_flows = {} -%}
+    {%- for f in seed_rows('flows') -%}
+        {%- do all_flows.update({f.flow_id | int: f}) -%}
+    {%- endfor -%}
+    {%- set nodes = {} -%}
+    {%- set parents = {} -%}
+    {%- set edges = [] -%}
+    {%- for flow in flows -%}
+        {%- for m in flow.mappings -%}
+            {%- set a = flow.source_system ~ '|' ~ flow.source_entity ~ '|' ~ m.source_field -%}
+            {%- set b = flow.target_system ~ '|' ~ flow.target_entity ~ '|' ~ m.target_field -%}
+            {%- do nodes.update({a: a, b: b}) -%}
+            {%- do edges.append((a, b)) -%}
+            {%- if m.reference_flow_id is not none -%}
+                {%- set via = all_flows[m.reference_flow_id | int] -%}
+                {%- do parents.update({a: (via.source_system, via.source_entity),
+                                       b: (via.target_system, via.target_entity)}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {#- Each edge merges its two groups whole (every field labelled with either label takes the smaller one), so
+        one pass over the edges leaves one label per connected group. -#}
+    {%- for a, b in edges -%}
+        {%- set pair = (nodes[a], nodes[b]) -%}
+        {%- set low = pair | min -%}
+        {%- for node, label in nodes.items() if label in pair -%}
+            {%- do nodes.update({node: low}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for node, label in nodes.items() %}
+    {%- set system, entity, field = node.split('|') %}
+    {%- set parent = parents.get(node, (none, none)) %}
+    {% if not loop.first %}union all {% endif -%}
+    select '{{ system }}' as system, '{{ entity }}' as entity, '{{ field }}' as field, '{{ label }}' as class_id,
+        {{ "'" ~ parent[0] ~ "'" if parent[0] else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as parent_system,
+        {{ "'" ~ parent[1] ~ "'" if parent[1] else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as parent_entity
+    {%- endfor %}
 {%- endmacro %}

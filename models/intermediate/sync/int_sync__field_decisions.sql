@@ -1,106 +1,150 @@
 {#-
-    The three-way merge, per mapped field of every active link where the two sides differ:
+    The three-way merge, per attribute of each real-world thing (component: the slots of one identity cluster that
+    hold one attribute, int_sync__slots) whose slots disagree. Each slot is compared with its agreed value (the
+    value the cluster last agreed on, sync_agreed_values):
 
-      - only one side moved away from the agreed value     → that side wins (change 'one_side');
-      - both moved and disagree                            → conflict: the newer edit (record modified time)
-                                                             wins, an empty value never overwrites a filled one;
-      - no agreed value yet (a link the matching just made) → 'initial': resolved like a conflict.
+      - the slots that moved away from it were edited; when they all hold one value, it wins ('one_side', also
+        when the edit emptied the field);
+      - edited slots that disagree: conflict; a filled value beats an empty one, then the newer edit (the record's
+        modified time), then the field that is read back (Billing_City over Shipping_City of one Zoho account);
+      - a slot with nothing agreed yet (a record the matching just linked): 'initial', resolved like a conflict
+        among all the slots.
 
-    A field that feeds several target fields (MailAddress.City → Billing_City, Shipping_City) is read back only
-    from its first target (read_back), unless only another one was edited; a field that is not read back never
-    overwrites the source in a conflict or an initial difference.
+    The winner is written to every other slot of the component, in every system at once, so an edit in Exact
+    reaches Custom CRM, Zoho and PowerOffice in the same round, and two edits travelling towards each other
+    through a chain of flows cannot cross.
 -#}
 
 with
 
-compared as (
+slots as (
 
     select
-        v.*,
+        slots.*,
         agreed.agreed_value,
-        agreed.link_id is not null as has_agreed_value
-    from {{ ref('int_sync__field_values') }} as v
+        agreed.record_id is not null as has_agreed_value
+    from {{ ref('int_sync__slots') }} as slots
     left join {{ ref('sync_agreed_values') }} as agreed
-        on agreed.link_id = v.link_id
-        and agreed.mapping_key = v.mapping_key
-    where v.is_source_known
-        and not {{ same_value('v.source_canonical', 'v.target_canonical') }}
+        on agreed.system = slots.system
+        and agreed.entity = slots.entity
+        and agreed.record_id = slots.record_id
+        and agreed.field = slots.field
+    where slots.is_known
 
 ),
 
-classified as (
+differing as (
 
-    select
-        compared.*,
-        case
-            when has_agreed_value
-                and not {{ same_value('source_canonical', 'agreed_value') }}
-                and {{ same_value('target_canonical', 'agreed_value') }}
-                then 'one_side'
-            when has_agreed_value
-                and {{ same_value('source_canonical', 'agreed_value') }}
-                and not {{ same_value('target_canonical', 'agreed_value') }}
-                then 'one_side'
-            when has_agreed_value then 'conflict'
-            else 'initial'
-        end as change,
-        case
-            when has_agreed_value and {{ same_value('target_canonical', 'agreed_value') }} then 'source'
-            when has_agreed_value and {{ same_value('source_canonical', 'agreed_value') }} then 'target'
-            -- Both sides moved (or nothing was agreed yet): a filled value beats an empty one, then the newer edit.
-            when source_canonical is null then 'target'
-            when target_canonical is null then 'source'
-            when target_modified_at > source_modified_at then 'target'
-            else 'source'
-        end as newer_side
-    from compared
+    select component_id
+    from slots
+    group by component_id
+    having count(distinct coalesce(canonical, '')) > 1
+        or (count(canonical) > 0 and count(canonical) < count(*))
 
 ),
 
-decided as (
+marked as (
 
     select
-        classified.*,
+        slots.*,
+        slots.has_agreed_value and not {{ same_value('slots.canonical', 'slots.agreed_value') }} as is_edited
+    from slots
+    inner join differing on differing.component_id = slots.component_id
+
+),
+
+components as (
+
+    select
+        component_id,
+        min(case when has_agreed_value then 1 else 0 end) = 0 as has_unagreed_slot,
+        sum(case when is_edited then 1 else 0 end) as edited_slots,
+        count(distinct case when is_edited then coalesce(canonical, '') end) as edited_values
+    from marked
+    group by component_id
+
+),
+
+candidates as (
+
+    select
+        marked.*,
         case
-            when newer_side = 'source' then 'to_target'
-            when not is_target_known then 'none'
-            when read_back or change = 'one_side' then 'to_source'
-            when source_canonical is null then 'none'
-            else 'to_target'
-        end as direction
-    from classified
+            when components.has_unagreed_slot or components.edited_slots = 0 then 'initial'
+            when components.edited_values = 1 then 'one_side'
+            else 'conflict'
+        end as change
+    from marked
+    inner join components on components.component_id = marked.component_id
+    -- Only edited slots can win; where a slot has no agreed value yet (a record just linked) or nothing was
+    -- edited (two agreed clusters joined), every slot can.
+    where marked.is_edited or components.has_unagreed_slot or components.edited_slots = 0
+
+),
+
+ranked as (
+
+    select
+        candidates.*,
+        row_number() over (
+            partition by component_id
+            order by
+                case when change = 'one_side' then 0 when canonical is not null then 0 else 1 end,
+                modified_at desc,
+                case when is_read_back then 0 else 1 end,
+                system,
+                entity,
+                record_id,
+                field
+        ) as candidate_rank
+    from candidates
+
+),
+
+winners as (
+
+    select * from ranked where candidate_rank = 1
 
 )
 
 select
-    ----------  the link and field
-    flow_id,
-    link_id,
-    mapping_key,
-    source_system,
-    source_entity,
-    source_id,
-    source_field,
-    target_system,
-    target_entity,
-    target_id,
-    target_field,
-    target_type,
-    compare_as,
-    read_back,
+    ----------  the slot written
+    marked.component_id,
+    marked.cluster_id,
+    marked.system,
+    marked.entity,
+    marked.record_id,
+    marked.field,
+    marked.flow_id,
+    marked.value_type,
+    marked.value as old_value,
+    marked.agreed_value,
+    marked.is_edited,
+    marked.modified_at,
 
-    ----------  the merge
-    source_value,
-    target_value,
-    agreed_value,
-    source_for_target,
-    target_for_source,
-    change,
-    direction,
+    ----------  the winning slot
+    winners.system as winner_system,
+    winners.entity as winner_entity,
+    winners.record_id as winner_record_id,
+    winners.field as winner_field,
+    winners.value as winner_value,
+    winners.canonical as winner_canonical,
+    winners.modified_at as winner_modified_at,
+    winners.change,
 
-    ----------  timestamps
-    source_modified_at,
-    target_modified_at
+    ----------  what is written: the winner's value in the slot's form (a reference as its own system's id)
+    case
+        when marked.compare_as = 'reference' then referenced.record_id
+        else winners.written
+    end as new_value
 
-from decided
-where direction <> 'none'
+from marked
+inner join winners on winners.component_id = marked.component_id
+left join {{ ref('identity_clusters') }} as referenced
+    on marked.compare_as = 'reference'
+    and referenced.cluster_id = winners.canonical
+    and referenced.system = marked.parent_system
+    and referenced.entity = marked.parent_entity
+where not {{ same_value('marked.canonical', 'winners.canonical') }}
+    -- A reference whose record has no counterpart in the slot's system cannot be written.
+    and (marked.compare_as <> 'reference' or winners.canonical is null or referenced.record_id is not null)

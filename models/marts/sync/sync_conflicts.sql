@@ -1,7 +1,7 @@
 {#-
-    Every conflict the sync resolved: a field both sides changed since they last agreed, to different values.
-    The newer edit won (an empty value never beats a filled one). Kept as a log: incremental, a conflict is
-    logged once (the same two values on the same field of the same link), never rebuilt.
+    Every conflict the sync resolved: an attribute that records in two or more systems changed, to different
+    values, since they last agreed. One row per losing edit, beside the winning one: the newer edit won (an empty
+    value never beats a filled one). A log: each conflict once, kept across builds (never rebuilt).
 -#}
 {{ config(
     materialized='incremental',
@@ -13,51 +13,48 @@
 
 with
 
-conflicts as (
+losers as (
 
     select
         {{ dbt.hash(dbt.concat([
-            'link_id', "'|'", 'mapping_key', "'|'",
-            "coalesce(source_value, '')", "'|'", "coalesce(target_value, '')", "'|'", "coalesce(agreed_value, '')",
+            'system', "'|'", 'entity', "'|'", 'record_id', "'|'", 'field', "'|'",
+            "coalesce(old_value, '')", "'|'", "coalesce(winner_value, '')", "'|'", "coalesce(agreed_value, '')",
         ])) }} as conflict_id,
         *
     from {{ ref('int_sync__field_decisions') }}
-    where change = 'conflict'
+    where change = 'conflict' and is_edited
 
 )
 
 select
     ----------  ids
-    conflicts.conflict_id,
-    conflicts.flow_id,
-    conflicts.link_id,
+    losers.conflict_id,
+    losers.cluster_id,
+    losers.flow_id,
 
-    ----------  the source side
-    conflicts.source_system,
-    conflicts.source_entity,
-    conflicts.source_id,
-    conflicts.source_field,
-    conflicts.source_value,
-    conflicts.source_modified_at,
+    ----------  the losing edit
+    losers.system,
+    losers.entity,
+    losers.record_id,
+    losers.field,
+    losers.old_value as value,
+    losers.modified_at,
 
-    ----------  the target side
-    conflicts.target_system,
-    conflicts.target_entity,
-    conflicts.target_id,
-    conflicts.target_field,
-    conflicts.target_value,
-    conflicts.target_modified_at,
+    ----------  the winning edit
+    losers.winner_system,
+    losers.winner_entity,
+    losers.winner_record_id,
+    losers.winner_field,
+    losers.winner_value,
+    losers.winner_modified_at,
 
-    ----------  the outcome
-    conflicts.agreed_value,
-    case when conflicts.direction = 'to_target' then 'source' else 'target' end as winner,
-    case when conflicts.direction = 'to_target' then conflicts.source_for_target
-        else conflicts.target_for_source end as winning_value,
+    ----------  what both changed from
+    losers.agreed_value,
 
     ----------  timestamps
     {{ run_timestamp() }} as logged_at
 
-from conflicts
+from losers
 {%- if is_incremental() %}
-where conflicts.conflict_id not in (select conflict_id from {{ this }})
+where losers.conflict_id not in (select conflict_id from {{ this }})
 {%- endif %}

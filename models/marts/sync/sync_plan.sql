@@ -3,8 +3,8 @@
     columns): creates (source records a flow has not linked) and updates (the winning side of each field's
     three-way merge, written to the other side), each value checked against the target's limits. A value that
     cannot be written carries its rejection and is not sent; a create with any rejection is not sent at all.
-    Several flows may want to write one field of one record (an account fed by PowerOffice and by Custom CRM):
-    the newest edit wins.
+    Updates go both ways along the links: every record of an identity cluster gets the attribute's winning value
+    (int_sync__field_decisions).
 -#}
 
 with
@@ -13,59 +13,20 @@ updates as (
 
     select
         'update' as action,
-        target_system as system,
-        target_entity as entity,
-        target_id as record_id,
+        system,
+        entity,
+        record_id,
         flow_id,
-        source_system as from_system,
-        source_entity as from_entity,
-        source_id as from_id,
-        target_field as field,
-        target_type as value_type,
-        target_value as old_value,
-        source_for_target as new_value,
+        winner_system as from_system,
+        winner_entity as from_entity,
+        winner_record_id as from_id,
+        field,
+        value_type,
+        old_value,
+        new_value,
         change,
-        source_modified_at as modified_at,
-        read_back
+        winner_modified_at as modified_at
     from {{ ref('int_sync__field_decisions') }}
-    where direction = 'to_target'
-
-    union all
-
-    select
-        'update' as action,
-        source_system as system,
-        source_entity as entity,
-        source_id as record_id,
-        flow_id,
-        target_system as from_system,
-        target_entity as from_entity,
-        target_id as from_id,
-        source_field as field,
-        target_type as value_type,
-        source_value as old_value,
-        target_for_source as new_value,
-        change,
-        target_modified_at as modified_at,
-        read_back
-    from {{ ref('int_sync__field_decisions') }}
-    where direction = 'to_source'
-
-),
-
-newest_update as (
-
-    select *
-    from (
-        select
-            updates.*,
-            row_number() over (
-                partition by system, entity, record_id, field
-                order by modified_at desc, read_back desc, flow_id
-            ) as proposal_rank
-        from updates
-    ) as ranked
-    where proposal_rank = 1
 
 ),
 
@@ -88,7 +49,7 @@ writes as (
         change,
         cast(null as {{ dbt.type_string() }}) as waiting_for,
         modified_at
-    from newest_update
+    from updates
 
     union all
 
