@@ -346,8 +346,7 @@ class Warehouse:
     def conflicts_since(self, since: datetime) -> dict[str, int]:
         """Conflicts logged since then, per system whose value lost (the system the winning value is written to)."""
         rows = self.query(
-            "select case when winner = 'source' then target_system else source_system end as system, "
-            "count(*) as conflicts from main.sync_conflicts where logged_at >= ? group by 1",
+            "select system, count(*) as conflicts from main.sync_conflicts where logged_at >= ? group by 1",
             (since,),
         )
         return {r["system"]: int(r["conflicts"]) for r in rows}
