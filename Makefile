@@ -21,9 +21,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# The main job against the local sandbox: seed it, show it, then load every system into the warehouse.
+# The main job against the local sandbox: seed it, show it, then sync every system (ingest → dbt → push, in rounds).
 demo: install
-	$(BIN)/python -m sandbox tour --records $(RECORDS) -- $(BIN)/python -m ingest
+	$(BIN)/python -m sandbox tour --records $(RECORDS) -- $(BIN)/python -m reverse_etl sync
 
 lint: install
 	$(BIN)/ruff check .

@@ -88,7 +88,9 @@ class PlanBuilder:
 
 
 def query(warehouse: Path, sql: str, *params: Any) -> list[dict[str, Any]]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    # Not read-only: after an in-process sync, dbt's or dlt's connection may still be open in this process, and
+    # DuckDB shares one instance per file per process only between connections of the same configuration.
+    with duckdb.connect(str(warehouse)) as con:
         cursor = con.execute(sql, list(params))
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
