@@ -92,6 +92,9 @@
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'none' else {} -%}
+{%- if kind == 'person' -%}
+    {%- do lookups.update({'int_shared_names': ref('int_shared_names')}) -%}
+{%- endif -%}
 {%- set overrides = ref('link_overrides') -%}
 {%- set source_filter = flow.get('source_filter') -%}
 {%- set target_filter = flow.get('target_filter') -%}
@@ -273,7 +276,7 @@ settled_0 as {{ cte_materialized() }} (
     inner join {{ r }}__target_keys as t on t.key_value = s.key_value
     {%- if rule.get('shared_anywhere') %}
     left join (
-        select email as key_value, holders as records from {{ lookups[rule.shared_anywhere] }}
+        select {{ rule['keys'][0] }} as key_value, holders as records from {{ lookups[rule.shared_anywhere] }}
     ) as shared on shared.key_value = s.key_value
     {%- endif %}
 ),

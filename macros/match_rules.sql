@@ -7,8 +7,9 @@
                  a key value that more than one record on either side holds is never linked on (it goes to
                  link_review instead), so a mailbox two customers share links neither of them
       shared_anywhere  a model of key values the warehouse shows to be shared (int_shared_emails: several records
-                 of one system, or different names in two systems): never linked on either, though the flow's
-                 two sides hold the value once each
+                 of one system, or different names in two systems; int_shared_names: several people of one system,
+                 or different birth dates in two), with a column named like the rule's key: never linked on either,
+                 though the flow's two sides hold the value once each
       guard      a condition over the pair (s = source record, t = target record) that must hold as well:
                  corroboration by a second field and no contradiction on a strong one
       fuzzy      instead of keys: records in one block (every block expression equal; @ stands for the record;
@@ -21,7 +22,10 @@
       corroborated        names at least 0.8 similar, or two of postcode, street, phone, e-mail, domain agree
       same_site           postcode or street agree, or one side has neither
       no_site_conflict    street and phone do not both contradict (two companies of one name in one city)
-      no_person_conflict  e-mail addresses, mobile numbers and birth dates do not contradict
+      no_person_conflict  e-mail addresses, mobile numbers (their national digits: a number written without its
+                          calling code reads as +47 in one system and +45 in another) and birth dates do not contradict
+      same_first_name     first names at least 0.9 similar, or one typo apart (gunn / gujn: short names fall under
+                          0.9 Jaro-Winkler with a single typo)
       same_place          postcode or city agree, or one side has neither
       similar_name(x)     name similarity (Jaro-Winkler where the adapter has it) at least x
 -#}
@@ -38,8 +42,18 @@
     not ({{ _differ('org_number') }} or {{ _differ('vat_number') }} or {{ _differ('country_code') }})
 {%- endmacro %}
 
+{#- Two phone numbers contradict only when their last 8 digits differ: the same national number written without a
+    calling code gets the country of each record, and a person's country is not the same in every system. -#}
+{% macro _differ_number(column) -%}
+    coalesce({{ dbt.right('s.' ~ column, '8') }} <> {{ dbt.right('t.' ~ column, '8') }}, false)
+{%- endmacro %}
+
 {% macro _no_person_conflict() -%}
-    not ({{ _differ('email') }} or {{ _differ('mobile') }} or {{ _differ('birth_date') }})
+    not ({{ _differ('email') }} or {{ _differ_number('mobile') }} or {{ _differ('birth_date') }})
+{%- endmacro %}
+
+{% macro _same_first_name() -%}
+    ({{ _similar('first_name', 0.9) }} or coalesce({{ edit_distance('s.first_name', 't.first_name') }} <= 1, false))
 {%- endmacro %}
 
 {% macro _same_place() -%}
@@ -65,6 +79,19 @@
     )
 {%- endmacro %}
 
+{#- One side's employer name, spaces removed, is the first label of the other side's employer domain ("serra
+    groothandel randstad" / serragroothandelrandstad.nl, "liverpool logistics" / liverpool-logistics.co.uk): most
+    companies' web and mail domains are their names, and a system that has no company record for a contact often
+    still has the contact's work address. -#}
+{% macro _employer_name_is_domain() -%}
+    {%- set checks = [] -%}
+    {%- for a, b in [('s', 't'), ('t', 's')] -%}
+        {%- set label = regex_replace_all(dbt.split_part(b ~ '.employer_domain', "'.'", 1), '-', '') -%}
+        {%- do checks.append("coalesce(replace(" ~ a ~ ".employer_name, ' ', '') = " ~ label ~ ", false)") -%}
+    {%- endfor -%}
+    ({{ checks | join(' or ') }})
+{%- endmacro %}
+
 {% macro _corroborated() -%}
     ({{ _similar('name', 0.8) }} or {{ _agreements() }} >= 2)
 {%- endmacro %}
@@ -81,6 +108,10 @@
 {%- endmacro %}
 
 
+{#- Person rule `name`: the full name alone, for the pairs where nothing else overlaps (one system has the person's
+    work e-mail and employer, the other only a home address or a private number). Only a name that no two records
+    of any one system hold (int_shared_names: that is where homonyms show), with first and last name both there, and
+    nothing contradicting: e-mail, mobile, birth date, country, postcode, employer. -#}
 {% macro match_rule_library() -%}
 {{ return({
     'company': [
@@ -113,7 +144,7 @@
     ],
     'person': [
         {'name': 'email', 'keys': ['email'], 'shared_anywhere': 'int_shared_emails',
-         'guard': '((' ~ _similar('first_name', 0.9) ~ ' and ' ~ _similar('last_name', 0.8) ~ ') or ('
+         'guard': '((' ~ _same_first_name() ~ ' and ' ~ _similar('last_name', 0.8) ~ ') or ('
                   ~ _similar('name', 0.9) ~ ' and ' ~ _similar('employer_name', 0.9) ~ '))'},
         {'name': 'mobile', 'keys': ['mobile'],
          'guard': _similar('name', 0.85)},
@@ -130,11 +161,13 @@
         {'name': 'name_employer_fuzzy', 'guard': _no_person_conflict(),
          'fuzzy': {'key': 'name',
                    'score': 'case when ' ~ _similar('employer_name', 0.85) ~ ' or ' ~ _agree('employer_domain')
-                            ~ ' then ' ~ _similarity('name') ~ ' end',
+                            ~ ' or ' ~ _employer_name_is_domain() ~ ' then ' ~ _similarity('name') ~ ' end',
                    'threshold': 0.9,
                    'blocks': [['@.employer_name'], ['@.employer_domain'], ['@.name']]}},
-        {'name': 'name', 'keys': ['name'],
-         'guard': _no_person_conflict() ~ ' and not ' ~ _differ('country_code') ~ ' and not ' ~ _differ('postcode')
+        {'name': 'name', 'keys': ['name'], 'shared_anywhere': 'int_shared_names',
+         'guard': 's.first_name is not null and s.last_name is not null and t.first_name is not null'
+                  ~ ' and t.last_name is not null and ' ~ _no_person_conflict()
+                  ~ ' and not ' ~ _differ('country_code') ~ ' and not ' ~ _differ('postcode')
                   ~ ' and not (s.employer_name is not null and t.employer_name is not null and not '
                   ~ _similar('employer_name', 0.7) ~ ')'},
     ],
