@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.sandbox_paging import ENTITY, PAGE_SIZE, start_server
+from benchmarks.sandbox_server import unpaced_env
 from connectors import CLIENTS
 from connectors.exact import SELECT
 from connectors.zohocrm import FIELDS
@@ -81,7 +82,8 @@ def rest_api_config(system: str, base_url: str, auth: dict[str, str], division: 
 def measure(system: str, info: dict[str, Any], work: Path) -> dict[str, Any]:
     creds = info[system]["credentials"]
     path_entity = ENTITY[system][0]
-    client = CLIENTS[system](info[system]["base_url"], creds)
+    # Unpaced, like the ingest below (main sets SOURCES__<SYSTEM>__REQUESTS_PER_SECOND=0): limits are off.
+    client = CLIENTS[system](info[system]["base_url"], creds, requests_per_second=0)
 
     started = time.perf_counter()
     bare = sum(len(page) for page in client.pages(path_entity, page_size=PAGE_SIZE[system]))
@@ -139,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     with start_server(args.data_dir, args.records, systems, console) as server:
         os.environ["SANDBOX_PORT"] = str(server.port)
+        # The server's limits are off; the clients' own pace (sources.<system>.requests_per_second) too, so
+        # this measures the loaders as it did before the clients were paced.
+        os.environ.update(unpaced_env(systems))
         results = [measure(system, server.info, work) for system in systems]
     table = Table(title=f"Ingest into DuckDB, {args.records:,} records per entity (rows/s, same data, same run)")
     for column in (

@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import httpx
+
+from benchmarks import sandbox_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -156,42 +155,11 @@ def table(results: list[FlowQuality]) -> str:
 # --- the run ------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def served_sandbox(data_dir: Path, records: int, seed: int) -> Iterator[int]:
     """Seed a sandbox into data_dir and serve it (limits off) in its own process; yields the port."""
-    subprocess.run(
-        [sys.executable, "-m", "sandbox", "seed", "--records", str(records), "--seed", str(seed), "--data-dir",
-         str(data_dir)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=ROOT,
-    )  # fmt: skip
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--data-dir", str(data_dir), "--rate-scale",
-         "0"],
-        stdout=subprocess.DEVNULL,
-        cwd=ROOT,
-    )  # fmt: skip
-    try:
-        for _ in range(400):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/_sandbox/info", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError("the sandbox server did not come up")
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with sandbox_server.served_sandbox(data_dir, records=records, seed_value=seed) as served:
+        yield served.port
 
 
 def dbt(*args: str) -> None:

@@ -12,22 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
 import orjson
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.sandbox_server import Served, seed, served_sandbox
 from connectors import CLIENTS
 from sandbox.store import Query, Store
 
@@ -48,12 +44,6 @@ PAGE_SIZE = {
     "crmoffice": 500,
     "customcrm": 500,
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -78,56 +68,16 @@ def _store_baseline(data_dir: Path, system: str, entity: str, page: int) -> tupl
     return total, time.perf_counter() - started
 
 
-@dataclass
-class Served:
-    info: dict[str, Any]
-    port: int
-    pid: int
-    data_dir: Path
-
-
 @contextmanager
 def start_server(data_dir: Path | None, records: int, systems: list[str], console: Console) -> Iterator[Served]:
     """Seed (unless a seeded data dir is given) and serve the sandbox in its own process with limits off."""
-    python = sys.executable
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="bench-sandbox-"))
         started = time.perf_counter()
-        subprocess.run(
-            [
-                python,
-                "-m",
-                "sandbox",
-                "seed",
-                "--records",
-                str(records),
-                "--data-dir",
-                str(data_dir),
-                "--systems",
-                ",".join(systems),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        seed(data_dir, records, systems=systems)
         console.print(f"seeded {records:,} records per entity in {time.perf_counter() - started:.0f} s")
-    port = _free_port()
-    server = subprocess.Popen(
-        [python, "-m", "sandbox", "serve", "--port", str(port), "--data-dir", str(data_dir), "--rate-scale", "0"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                info = httpx.get(f"http://127.0.0.1:{port}/_sandbox/info", timeout=1).json()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError("the sandbox server did not come up")
-        yield Served(info, port, server.pid, data_dir)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served_sandbox(data_dir) as served:
+        yield served
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     with start_server(args.data_dir, args.records, systems, console) as server:
         for system in systems:
             path_entity, store_entity, key = ENTITY[system]
-            client = CLIENTS[system](server.info[system]["base_url"], server.info[system]["credentials"])
+            # Unpaced: the server's limits are off, and this measures the emulator, not the client's pace.
+            client = CLIENTS[system](
+                server.info[system]["base_url"], server.info[system]["credentials"], requests_per_second=0
+            )
             started = time.perf_counter()
             # Ids, not rows: a resumed walk (Zoho, after 100,000 records) may repeat its boundary records.
             ids = [r[key] for page in client.pages(path_entity, page_size=PAGE_SIZE[system]) for r in page]

@@ -1,4 +1,5 @@
-"""python -m reverse_etl push [--dry-run] [--systems ...] | sync [--max-rounds N] [--systems ...] [--full-refresh]"""
+"""python -m reverse_etl push [--dry-run] [--systems ...] [--retry-rejected]
+| sync [--max-rounds N] [--systems ...] [--full-refresh] [--retry-rejected]"""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
                 tasks[system] = progress.add_task(f"push {system}", total=total)
             progress.update(tasks[system], completed=done, total=total)
 
-        report = push(args.systems, dry_run=args.dry_run, progress=advance)
+        report = push(args.systems, dry_run=args.dry_run, progress=advance, retry_rejected=args.retry_rejected)
     if report.dry_run:
         shown = [r for s in report.systems for r in s.requests]
         if shown:
@@ -56,7 +57,7 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
         console.print(line)
     if not report.dry_run:
         with Warehouse() as store:
-            rejected = store.outcomes([report.run_id], ["rejected"])
+            rejected = store.outcomes([report.run_id], ["rejected", "held"])
         if rejected:
             console.print(rejections_table(rejected))
     where = "reverse_etl.dry_run_requests" if report.dry_run else "reverse_etl.push_outcomes"
@@ -65,7 +66,13 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_sync(args: argparse.Namespace, console: Console) -> int:
-    report = sync(args.systems, max_rounds=args.max_rounds, full_refresh=args.full_refresh, console=console)
+    report = sync(
+        args.systems,
+        max_rounds=args.max_rounds,
+        full_refresh=args.full_refresh,
+        console=console,
+        retry_rejected=args.retry_rejected,
+    )
     for part in sync_summary(report):
         console.print(part)
     return 1 if report.errors() else 0
@@ -81,14 +88,21 @@ def main(argv: list[str] | None = None) -> int:
         "help": f"comma-separated systems to write to, default all: {','.join(SYSTEMS)}",
     }
 
+    retry = {
+        "action": "store_true",
+        "help": "also send again, unchanged, what an API refused before (held back otherwise until it changes)",
+    }
+
     p_push = sub.add_parser("push", help="send the plan (main.sync_plan) to the systems")
     p_push.add_argument("--dry-run", action="store_true", help="send nothing: print and store the exact requests")
     p_push.add_argument("--systems", **systems)  # type: ignore[arg-type]
+    p_push.add_argument("--retry-rejected", **retry)  # type: ignore[arg-type]
     p_push.add_argument("--show", type=int, default=20, help="dry run: how many requests to print (all are stored)")
 
     p_sync = sub.add_parser("sync", help="ingest → dbt build → push, round after round, until nothing is left")
     p_sync.add_argument("--max-rounds", type=int, default=8, help="stop after this many rounds (default 8)")
     p_sync.add_argument("--systems", **systems)  # type: ignore[arg-type]
+    p_sync.add_argument("--retry-rejected", **retry)  # type: ignore[arg-type]
     p_sync.add_argument(
         "--full-refresh", action="store_true", help="the first ingest reads everything (also finds deletions)"
     )

@@ -26,6 +26,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from connectors.base import Client, CRMError
@@ -42,7 +43,7 @@ log = logging.getLogger("crm_sync.reverse_etl")
 CLOCK_MARGIN = timedelta(minutes=5)
 # Outcomes are committed per chunk: a kill loses at most one chunk's answers, which the intents then recover.
 MIN_CHUNK = 50
-COUNTS = ("created", "recovered", "updated", "skipped", "rejected", "failed", "waiting", "requests")
+COUNTS = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting", "requests", "sent")
 # Query parameters a URL must not carry into a table or a log.
 SECRET_PARAMS = ("key", "token", "secret", "password", "auth", "code", "signature")
 
@@ -101,11 +102,13 @@ def push(
     progress: Progress | None = None,
     take_lock: bool = True,
     clients: Mapping[str, Client] | None = None,
+    retry_rejected: bool = False,
 ) -> PushReport:
     """Push the plan to these systems.
 
     take_lock=False: the caller (sync) already holds the push lock. clients: open clients to reuse (sync keeps
     one per system across its rounds: Zoho hands out 10 access tokens per 10 minutes); others are made here.
+    retry_rejected: also send what the API refused before, unchanged (held back otherwise).
     """
     path = warehouse or warehouse_path()
     started = time.perf_counter()
@@ -115,7 +118,10 @@ def push(
         run_id = new_run_id()
         store.start_run(run_id, dry_run=dry_run, systems=systems, planned_at=plan.planned_at)
         shared = clients or {}
-        pushes = [SystemPush(s, plan, store, run_id, dry_run, writers, progress, shared.get(s)) for s in systems]
+        pushes = [
+            SystemPush(s, plan, store, run_id, dry_run, writers, progress, shared.get(s), retry_rejected)
+            for s in systems
+        ]
         with ThreadPoolExecutor(max_workers=max(1, len(pushes)), thread_name_prefix="push") as pool:
             reports = list(pool.map(SystemPush.run, pushes))
         report = PushReport(run_id, dry_run, plan.planned_at, reports, time.perf_counter() - started)
@@ -137,8 +143,10 @@ class SystemPush:
         writer_for: WriterFactory,
         progress: Progress | None,
         client: Client | None = None,
+        retry_rejected: bool = False,
     ) -> None:
         self.system = system
+        self.retry_rejected = retry_rejected
         self.client = client
         self.records = plan.of(system)
         self.planned_at = plan.planned_at
@@ -195,6 +203,15 @@ class SystemPush:
         ]
         counts["skipped"] += len(sendable) - len(to_send)
         self.advance(len(sendable) - len(to_send))
+        if not self.retry_rejected:
+            # What the API refused is not sent again unchanged: it would be refused again (and Exact blocks a key
+            # after 10 errors an hour). It goes out once its payload changes, or with --retry-rejected.
+            refused = self.store.refusals(self.system, entity)
+            unchanged = {r.key for r in to_send if refused.get(r.key, {}).get("payload_hash") == r.payload_hash()}
+            held += [self.carried_refusal(r, refused[r.key]) for r in to_send if r.key in unchanged]
+            counts["held"] += len(unchanged)
+            self.advance(len(unchanged))
+            to_send = [r for r in to_send if r.key not in unchanged]
         if self.dry_run:
             self.show(writer, entity, api, to_send)
             return
@@ -207,6 +224,7 @@ class SystemPush:
             since = min(i.started_at for r in earlier for i in pending[r.key])
             settled = self.recover(writer, entity, api, earlier, since, exclude, abandon_missing=True)
             to_send = [r for r in to_send if r.key not in settled]
+        counts["sent"] += len(to_send)
         size = max(MIN_CHUNK, writer.batch_size * max(1, writer.concurrency))
         lost: list[PlannedRecord] = []
         started = utcnow()
@@ -227,6 +245,12 @@ class SystemPush:
             for name, reason in r.rejections.items():
                 held.append(self.outcome(r, "rejected", error=reason, field_name=name, at=now))
         return held
+
+    def carried_refusal(self, r: PlannedRecord, refusal: dict[str, Any]) -> Outcome:
+        """A `held` outcome: the API's last refusal of this exact payload, carried into this run unsent."""
+        return self.outcome(
+            r, "held", http_status=refusal["http_status"], error=refusal["error"], field_name=refusal["field"]
+        )
 
     def send(self, writer: Writer, entity: str, api: str, chunk: list[PlannedRecord]) -> list[PlannedRecord]:
         """Send one chunk; returns the creates whose outcome is unknown."""

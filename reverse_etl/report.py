@@ -11,7 +11,7 @@ from reverse_etl.push import PushReport
 from reverse_etl.sync import SyncReport
 from reverse_etl.warehouse import DryRunRequest
 
-PUSH_COLUMNS = ("created", "recovered", "updated", "skipped", "rejected", "failed", "waiting")
+PUSH_COLUMNS = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting")
 
 
 def _number(n: int, colour: str | None = None) -> str:
@@ -32,7 +32,7 @@ def push_table(report: PushReport) -> Table:
             cells = [c["requests"], c["created"], c["updated"], c["skipped"], c["rejected"], c["waiting"]]
             row = [_number(n) for n in cells]
         else:
-            colours = {"rejected": "yellow", "failed": "red", "waiting": "cyan"}
+            colours = {"rejected": "yellow", "held": "yellow", "failed": "red", "waiting": "cyan"}
             row = [_number(c[name], colours.get(name)) for name in PUSH_COLUMNS]
         table.add_row(f"{s.system} [red]FAILED[/red]" if s.error else s.system, *row, f"{s.seconds:.1f}")
     return table
@@ -60,7 +60,10 @@ def rejections_table(rows: Sequence[dict[str, Any]], limit: int = 20) -> Table:
         table.add_column(column, overflow="fold")
     for row in rows[:limit]:
         record = row["record_id"] or f"new from {row['source_id']}"
-        table.add_row(row["system"], row["entity"], record, row["field"] or "", (row["error"] or "")[:160])
+        reason = (row["error"] or "")[:160]
+        if row["status"] == "held":
+            reason = f"{reason} [dim](refused before; not sent again until it changes)[/dim]"
+        table.add_row(row["system"], row["entity"], record, row["field"] or "", reason)
     return table
 
 

@@ -72,8 +72,9 @@ class SyncReport:
                 counts["updated"] += s.counts["updated"]
         if pushes:
             for s in pushes[-1].systems:
-                for name in ("rejected", "failed", "waiting"):
+                for name in ("failed", "waiting"):
                     per_system[s.system][name] = s.counts[name]
+                per_system[s.system]["rejected"] = s.counts["rejected"] + s.counts["held"]
         return per_system
 
     def errors(self) -> list[str]:
@@ -89,13 +90,13 @@ class SyncReport:
 
 
 def dbt_build() -> DbtBuild:
-    """`dbt build` in this process, on the warehouse the push uses."""
+    """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
+    the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises)."""
     started = time.perf_counter()
     # profiles.yml reads the same variable; made absolute so the project directory does not move it.
     os.environ["DBT_DUCKDB_PATH"] = str(warehouse_path().resolve())
-    result = dbtRunner().invoke(
-        ["build", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), "--quiet", "--no-use-colors"]
-    )
+    project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
+    result = dbtRunner().invoke(["build", "--exclude", "test_type:unit", *project, "--quiet", "--no-use-colors"])
     failures: list[str] = []
     plan_built = False
     if result.exception is not None:
@@ -118,6 +119,7 @@ def sync(
     full_refresh: bool = False,
     console: Console | None = None,
     take_lock: bool = True,
+    retry_rejected: bool = False,
 ) -> SyncReport:
     """Run rounds until nothing is left to send; every system is read, only `systems` are written."""
     console = console or Console(quiet=True)
@@ -136,14 +138,14 @@ def sync(
                 report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
                 break
             with console.status(f"round {number}: push"):
-                current.push = push(systems, take_lock=False, clients=clients)
+                # What the API refused is retried once per sync when asked, not in every round.
+                retry = retry_rejected and number == 1
+                current.push = push(systems, take_lock=False, clients=clients, retry_rejected=retry)
             console.print(_round_line(current))
             totals = current.push.totals()
-            sent = sum(totals[k] for k in ("created", "recovered", "updated", "rejected", "failed"))
             landed = sum(totals[k] for k in ("created", "recovered", "updated"))
-            if sent == 0:
-                waiting = totals["waiting"]
-                report.stopped = "nothing left to send" + (f" ({waiting} records still waiting)" if waiting else "")
+            if totals["sent"] + totals["recovered"] == 0:
+                report.stopped = "nothing left to send" + _left_over(totals)
                 break
             if landed == 0:
                 report.stopped = "no progress: everything this round sent was refused or got no answer"
@@ -153,6 +155,20 @@ def sync(
     report.seconds = time.perf_counter() - started
     _read_results(report)
     return report
+
+
+def _left_over(totals: Counter[str]) -> str:
+    """What the plan still holds that a sync cannot send: refused, held back unchanged, waiting."""
+    parts = [
+        f"{totals[name]} {label}"
+        for name, label in (
+            ("rejected", "rejected"),
+            ("held", "refused before and unchanged"),
+            ("waiting", "waiting"),
+        )
+        if totals[name]
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _clients(systems: Sequence[str], stack: ExitStack) -> dict[str, Client]:
@@ -172,7 +188,7 @@ def _round_line(current: Round) -> str:
     read_errors = sum(1 for r in current.ingest if r.error)
     parts = [
         f"round {current.number}:",
-        f"created {t['created'] + t['recovered']}, updated {t['updated']}, rejected {t['rejected']},",
+        f"created {t['created'] + t['recovered']}, updated {t['updated']}, rejected {t['rejected'] + t['held']},",
         f"failed {t['failed']}, waiting {t['waiting']}",
         f"(dbt {current.dbt.seconds:.0f} s, push {current.push.seconds:.0f} s)",
     ]
@@ -193,4 +209,4 @@ def _read_results(report: SyncReport) -> None:
             report.conflicts = store.conflicts_since(report.started_at)
         run_ids = [r.push.run_id for r in report.rounds[-1:] if r.push is not None]
         if run_ids and store.exists("push_outcomes", "reverse_etl"):
-            report.rejected = store.outcomes(run_ids, ["rejected"])
+            report.rejected = store.outcomes(run_ids, ["rejected", "held"])

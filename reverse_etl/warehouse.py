@@ -46,7 +46,9 @@ TABLES = {
         rejected integer,
         failed integer,
         waiting integer,
-        error varchar
+        error varchar,
+        held integer,
+        sent integer
     """,
     "push_intents": """
         plan_key varchar,
@@ -130,7 +132,7 @@ class Outcome:
     record_id: str | None
     flow_id: int | None
     source_id: str | None
-    status: str  # created | updated | recovered | rejected | failed | waiting
+    status: str  # created | updated | recovered | rejected | held | failed | waiting
     http_status: int | None = None
     error: str | None = None
     field: str | None = None
@@ -223,6 +225,9 @@ class Warehouse:
             self._con.execute(f"create schema if not exists {SCHEMA}")
             for table, columns in TABLES.items():
                 self._con.execute(f"create table if not exists {SCHEMA}.{table} ({columns})")
+                # A warehouse made by an older version gets the columns added since.
+                for column in columns.split(","):
+                    self._con.execute(f"alter table {SCHEMA}.{table} add column if not exists {column.strip()}")
 
     # -- the plan ---------------------------------------------------------------------------------------------
 
@@ -246,7 +251,7 @@ class Warehouse:
             )
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, int], error: str | None) -> None:
-        names = ("created", "recovered", "updated", "skipped", "rejected", "failed", "waiting")
+        names = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting", "sent")
         assignments = ", ".join(f"{name} = ?" for name in names)
         with self.transaction():
             self._con.execute(
@@ -313,6 +318,18 @@ class Warehouse:
             (system, entity, since),
         )
         return {(r["plan_key"], r["payload_hash"]) for r in rows}
+
+    def refusals(self, system: str, entity: str) -> dict[str, dict[str, Any]]:
+        """Per plan_key of this target: its latest outcome, where that is a refusal by the API (`rejected` with an
+        HTTP status, or `held`: the same refusal carried over by a later run)."""
+        rows = self.query(
+            f"select * from {SCHEMA}.push_outcomes where system = ? and entity = ? and not exists ("
+            f" select 1 from {SCHEMA}.push_outcomes as later where later.plan_key = push_outcomes.plan_key"
+            "  and later.system = push_outcomes.system and later.pushed_at > push_outcomes.pushed_at)"
+            " and status in ('rejected', 'held') and http_status is not null",
+            (system, entity),
+        )
+        return {r["plan_key"]: r for r in rows}
 
     def outcomes(self, run_ids: Sequence[str], statuses: Sequence[str]) -> list[dict[str, Any]]:
         if not run_ids or not statuses:

@@ -149,9 +149,17 @@ def test_a_rejected_record_names_record_field_and_reason_and_the_others_land(
     assert outcomes[(held, "rejected")]["error"] == "Email is not an e-mail address: no-at"
     assert outcomes[(partial, "rejected")]["record_id"] == existing[0]["Id"]
     assert outcomes[(waiting, "waiting")]["error"] == "flow 1 first"
-    # Rejected creates are not linked and are tried again next run.
+    # Rejected creates are not linked. The plan's rejections are checked again every run; what the API refused is
+    # held back while its payload is unchanged (it would be refused again), and sent again when asked.
     assert query(warehouse, "select count(*) as n from reverse_etl.created_links") == [{"n": 4}]
-    assert push(["customcrm"]).totals()["rejected"] == 3
+    writes = sandbox.admin("GET", "/stats")["systems"]["customcrm"]["writes"]
+    again = push(["customcrm"]).totals()
+    assert (again["rejected"], again["held"], again["sent"]) == (2, 1, 0)
+    assert sandbox.admin("GET", "/stats")["systems"]["customcrm"]["writes"] == writes
+    held_row = query(warehouse, "select * from reverse_etl.push_outcomes where status = 'held'")
+    assert [(r["plan_key"], r["field"], r["http_status"]) for r in held_row] == [(refused, "Name", 200)]
+    retried = push(["customcrm"], retry_rejected=True).totals()
+    assert (retried["rejected"], retried["held"], retried["sent"]) == (3, 0, 1)
 
 
 def test_a_system_whose_credentials_fail_is_reported_and_the_others_go_on(
