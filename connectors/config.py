@@ -14,8 +14,6 @@ Anything not configured falls back to the local sandbox on its default port, so 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 import dlt
 
 from connectors import CLIENTS, Client
+from connectors.tokens import RefreshTokenFile
 from sandbox.app import info as sandbox_info
 from sandbox.system import DEFAULT_PORT, Settings
 
@@ -72,46 +71,14 @@ def system_config(system: str) -> SystemConfig:
     return SystemConfig(system, base_url, credentials, options, is_sandbox)
 
 
-def _token_file(system: str) -> Path:
-    return pipelines_dir() / f"{system}.refresh_token"
-
-
-def _fingerprint(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _save_token(system: str, configured: str, token: str) -> None:
-    """Keep a rotated refresh token at once, atomically and private: the old one no longer works.
-
-    It is stored with a fingerprint of the configured token, so that configuring a new grant (re-authorising)
-    wins over the one rotated from the old grant.
-    """
-    path = _token_file(system)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump({"grant": _fingerprint(configured), "refresh_token": token}, handle)
-    os.replace(tmp, path)
-
-
-def _saved_token(system: str, configured: str) -> str | None:
-    path = _token_file(system)
-    if not path.exists():
-        return None
-    saved = json.loads(path.read_text())
-    return saved["refresh_token"] if saved.get("grant") == _fingerprint(configured) else None
-
-
 def client_for(system: str, **kwargs: Any) -> Client:
     """The system's client, configured; for Exact, with its rotating refresh token kept between runs."""
     config = system_config(system)
     options: dict[str, Any] = {**config.options, **kwargs}
     credentials = dict(config.credentials)
     if system == "exact":
-        configured = config.credentials["refresh_token"]
-        credentials["refresh_token"] = _saved_token(system, configured) or configured
-        options["on_refresh_token"] = lambda token: _save_token(system, configured, token)
+        path = pipelines_dir() / f"{system}.refresh_token"
+        options["tokens"] = RefreshTokenFile(path, config.credentials["refresh_token"])
     # The client's own pace (calls per second; 0 = unpaced) when configured, else the system's default.
     pace = dlt.config.get(f"sources.{system}.requests_per_second", float)
     if pace is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from connectors.base import Client, Page, log, refresh_grant
+from connectors.tokens import RefreshTokenFile
 
 # $select is mandatory: everything the flows read.
 SELECT = {
@@ -34,20 +35,30 @@ class ExactClient(Client):
         base_url: str,
         credentials: dict[str, str],
         *,
-        on_refresh_token: Callable[[str], None] | None = None,
+        tokens: RefreshTokenFile | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(base_url, credentials, **kwargs)
-        # Exact rotates the refresh token on every use: whoever holds the new one must keep it.
-        self.on_refresh_token = on_refresh_token
+        # Exact rotates the refresh token on every use: every client of the grant refreshes with the newest one.
+        self.tokens = tokens
         self.division = credentials["division"]
 
     def authenticate(self) -> dict[str, str]:
-        body = self.token(f"{self.base_url}/api/oauth2/token", refresh_grant(self.credentials))
-        if body.get("refresh_token"):
-            self.credentials["refresh_token"] = body["refresh_token"]
-            if self.on_refresh_token:
-                self.on_refresh_token(body["refresh_token"])
+        body: dict[str, Any] = {}
+
+        def refresh(current: str) -> str | None:
+            body.update(
+                self.token(
+                    f"{self.base_url}/api/oauth2/token", refresh_grant({**self.credentials, "refresh_token": current})
+                )
+            )
+            self.credentials["refresh_token"] = body.get("refresh_token") or current
+            return body.get("refresh_token")
+
+        if self.tokens:
+            self.tokens.rotate(refresh)
+        else:
+            refresh(self.credentials["refresh_token"])
         return {"Authorization": f"Bearer {body['access_token']}"}
 
     def throttle_wait(self, response: httpx.Response) -> float:
