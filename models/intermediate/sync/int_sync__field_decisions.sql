@@ -7,8 +7,10 @@
         when the edit emptied the field);
       - edited slots that disagree: conflict; a filled value beats an empty one, then the newer edit (the record's
         modified time), then the field that is read back (Billing_City over Shipping_City of one Zoho account);
-      - a slot with nothing agreed yet (a record the matching just linked): 'initial', resolved like a conflict
-        among all the slots.
+      - no slot edited since the agreement, or nothing agreed at all (records the matching just linked, two agreed
+        clusters joined): 'initial', resolved like a conflict among all the slots.
+    A slot with nothing agreed (a record just linked, or one its API keeps refusing) takes no part in deciding what
+    was edited: it gets the edit, and an edit on two agreed slots stays a logged conflict.
 
     The winner is written to every other slot of the component, in every system at once, so an edit in Exact
     reaches Custom CRM, Zoho and PowerOffice in the same round, and two edits travelling towards each other
@@ -57,7 +59,6 @@ components as (
 
     select
         component_id,
-        min(case when has_agreed_value then 1 else 0 end) = 0 as has_unagreed_slot,
         sum(case when is_edited then 1 else 0 end) as edited_slots,
         count(distinct case when is_edited then coalesce(canonical, '') end) as edited_values
     from marked
@@ -70,15 +71,14 @@ candidates as (
     select
         marked.*,
         case
-            when components.has_unagreed_slot or components.edited_slots = 0 then 'initial'
+            when components.edited_slots = 0 then 'initial'
             when components.edited_values = 1 then 'one_side'
             else 'conflict'
         end as change
     from marked
     inner join components on components.component_id = marked.component_id
-    -- Only edited slots can win; where a slot has no agreed value yet (a record just linked) or nothing was
-    -- edited (two agreed clusters joined), every slot can.
-    where marked.is_edited or components.has_unagreed_slot or components.edited_slots = 0
+    -- Only edited slots can win; where nothing was edited since an agreement, every slot can.
+    where marked.is_edited or components.edited_slots = 0
 
 ),
 
