@@ -43,6 +43,7 @@ bench: install $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.ingest_speed --records 100000
 	$(BIN)/python -m benchmarks.link_quality --records 2000 --results
 	$(BIN)/python -m benchmarks.matching_1m --records 1000000 --results
+	$(BIN)/python -m benchmarks.push_speed --records 100000 --json benchmarks/out/push_speed.json
 
 clean:
 	rm -rf $(VENV) .sandbox target logs .pytest_cache .ruff_cache

@@ -39,18 +39,10 @@ from rich.table import Table
 from benchmarks.sandbox_server import ROOT, Served, served_sandbox, unpaced_env
 from connectors import CLIENTS
 from connectors.base import Client
+from connectors.config import SYSTEMS
 from reverse_etl.push import MIN_CHUNK
 from reverse_etl.writers import WRITERS, Request, Result, Write, Writer
 
-SYSTEMS = ("zohocrm", "poweroffice", "exact", "webcrm", "crmoffice", "customcrm")
-TITLE = {
-    "zohocrm": "Zoho CRM",
-    "poweroffice": "PowerOffice Go",
-    "exact": "Exact Online",
-    "webcrm": "WebCRM",
-    "crmoffice": "CRMOffice",
-    "customcrm": "Custom CRM",
-}
 BATCHING = ("zohocrm", "webcrm", "customcrm")
 
 
