@@ -58,7 +58,7 @@ class Spec:
     calls_per_second: float | None = None  # the API's documented limit (None: Zoho, bound by concurrency)
     per_record: int = 100  # records per request of the API's batch write (1 where there is none)
     rate_scale: float = 1.0  # the sandbox's rate scale for part 1 (1 = the real limit)
-    update_calls: int = 1  # calls an update costs (CRMOffice: GET + PUT)
+    update_calls: int = 1  # calls an update request costs (CRMOffice: GET + PUT; WebCRM: Query read + PATCH)
     extra: tuple[tuple[str, str], ...] = ()  # further fields a create needs
 
 
@@ -75,8 +75,15 @@ SPECS = {
     ),
     # 60 calls/min at scale 10 = 600/min: one minutely window of creates, one of updates.
     "exact": Spec("Accounts", "Name", "City", 600, calls_per_second=1, per_record=1, rate_scale=10),
+    # An update replaces whole records: each PATCH of 100 is preceded by one Query API read of those 100.
     "webcrm": Spec(
-        "Organisations", "OrganisationName", "OrganisationCity", 6_000, single=40, calls_per_second=250 / 60
+        "Organisations",
+        "OrganisationName",
+        "OrganisationCity",
+        6_000,
+        single=40,
+        calls_per_second=250 / 60,
+        update_calls=2,
     ),
     "crmoffice": Spec(
         "companies", "name", "postAddress.postalArea", 100, calls_per_second=300 / 60, per_record=1, update_calls=2

@@ -59,6 +59,8 @@ class Query:
     # like lookup() (and uses its index), "in" is "=" against any of a tuple of values, "between" takes a tuple
     # of inclusive (low, high) pairs and matches a value inside any of them.
     where: tuple[tuple[str, Literal["=", "in", "between"], Any], ...] = ()
+    # Only these record ids (read through the primary key).
+    ids: tuple[str, ...] | None = None
 
 
 _ORDER = {
@@ -251,6 +253,9 @@ class Store:
             params.extend(q.after)
         for field, op, value in q.where:
             clauses.append(_json_condition(field, op, value, params))
+        if q.ids is not None:
+            clauses.append(f"id in ({', '.join('?' * len(q.ids))})" if q.ids else "0")
+            params.extend(q.ids)
         if q.deleted == "exclude":
             # Unary + keeps SQLite from choosing the deleted_us index and then sorting every live row.
             clauses.append("+deleted_us is null")

@@ -414,17 +414,22 @@ def test_writer_registry_knows_all_six() -> None:
         writer_for("nosuch", CLIENTS["customcrm"]("http://x.test", {}))
 
 
-def test_webcrm_many_updates_read_the_listing_not_one_get_each(world: RunningSandbox) -> None:
-    """Updates send whole records: 150 of them cost one listing page plus two PATCH batches, and each keeps
-    the fields the plan did not send."""
+def test_webcrm_updates_read_their_records_by_id_not_one_get_each(world: RunningSandbox) -> None:
+    """Updates send whole records: each batch of them is read in one Query API call, and each keeps the fields
+    the plan did not send; a record that is gone is rejected alone."""
     with client(world, "webcrm") as c:
-        ids = seeded_ids(c, "Persons", "PersonId")[:40]
-        before = {i: c.get("Persons", i) for i in ids}
         writer = writer_for("webcrm", c)
+        new = [Write(f"n{i}", None, {"PersonName": f"Reader {i}", "PersonEmail": f"r{i}@x.dk"}) for i in range(150)]
+        ids = [str(r.record_id) for r in writer.write("Persons", new)]
+        before = {i: c.get("Persons", i) for i in ids}
         writes = [Write(f"w{i}", record_id, {"PersonTitle": f"Title {i}"}) for i, record_id in enumerate(ids)]
+        gone = Write("gone", "999999", {"PersonTitle": "Nobody"})
         calls = c.calls
-        results = writer.write("Persons", writes)
-        assert c.calls - calls == 2  # one listing page, one PATCH of 40
+        results = writer.write("Persons", [*writes, gone])
+        # Two queries (100 + 51 ids), one GET telling that 999999 is gone (404), two PATCH batches of 100 and 50.
+        assert c.calls - calls == 5
+        assert results[-1].status == "rejected" and results[-1].http_status == 404
+        results = results[:-1]
         assert all(r.status == "updated" for r in results)
         for i, record_id in enumerate(ids):
             after = c.get("Persons", record_id)

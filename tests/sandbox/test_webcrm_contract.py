@@ -188,6 +188,16 @@ def test_queries_return_exactly_the_records_changed_after_a_time(api: httpx.Clie
     assert [r["PersonId"] for r in by_id] == people
 
 
+def test_queries_read_records_by_id(api: httpx.Client) -> None:
+    people = [api.post("/Persons", json={"PersonLastName": f"Person {n}"}).json() for n in range(5)]
+    wanted = [people[3], people[0], 999_999]  # one id that does not exist
+    script = f"SELECT * FROM person p WHERE p.PersonId IN ({', '.join(map(str, wanted))}) ORDER BY PersonId"
+    rows = api.get("/Queries", params={"script": script}).json()
+    assert [r["PersonId"] for r in rows] == [people[0], people[3]]
+    assert rows[0] == api.get(f"/Persons/{people[0]}").json()
+    assert [r["PersonId"] for r in _walk(api, "/Queries", 1, script=script)] == [people[0], people[3]]
+
+
 @pytest.mark.parametrize(
     ("script", "named"),
     [
@@ -200,6 +210,9 @@ def test_queries_return_exactly_the_records_changed_after_a_time(api: httpx.Clie
         ("SELECT * FROM person LIMIT 5", "LIMIT"),
         ("DELETE FROM person", "DELETE"),
         ("SELECT * FROM person WHERE PersonUpdatedAt > 'soon'", "soon"),
+        ("SELECT * FROM person WHERE PersonId IN ('a')", "'a'"),
+        ("SELECT * FROM person WHERE PersonId IN (1; 2)", "';'"),
+        ("SELECT * FROM person WHERE PersonId IN (1) AND PersonId IN (2)", "second IN"),
     ],
 )
 def test_queries_refuse_unsupported_scripts(api: httpx.Client, script: str, named: str) -> None:

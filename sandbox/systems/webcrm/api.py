@@ -358,6 +358,7 @@ class WebCRM(System):
             modified_lt=parsed.modified_lt,
             order=parsed.order,
             descending=parsed.descending,
+            ids=parsed.ids,
         )
         return self._page(request, parsed.entity, query)
 

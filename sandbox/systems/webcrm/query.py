@@ -1,8 +1,11 @@
 """The subset of WebCRM's /Queries SQL the sandbox understands: the incremental reads connectors make.
 
     SELECT * FROM person [[AS] t]
-      [WHERE [t.]PersonUpdatedAt >|>=|<|<= '<iso>' [AND [t.]PersonUpdatedAt <|<=|>|>= '<iso>']]
+      [WHERE <condition> [AND <condition> ...]]
       [ORDER BY [t.]PersonUpdatedAt|PersonId [ASC|DESC]] [;]
+
+    <condition>: [t.]PersonUpdatedAt >|>=|<|<= '<iso>'  (at most one lower and one upper bound)
+               | [t.]PersonId IN (<int>, ...)         (the push reads the records it updates by id)
 
 Keywords are case-insensitive. Anything else is refused with a message naming the part that is not supported,
 so a connector never silently gets a different result set than the real API would give.
@@ -17,7 +20,7 @@ from typing import Literal
 from sandbox.systems.webcrm.schema import ENTITIES, Entity
 from sandbox.timefmt import parse_iso
 
-_TOKEN = re.compile(r"'(?:[^']|'')*'|>=|<=|<>|!=|[<>=(),;*]|[A-Za-z_][\w.]*|\S+")
+_TOKEN = re.compile(r"'(?:[^']|'')*'|>=|<=|<>|!=|[<>=(),;*]|[A-Za-z_][\w.]*|\d+(?![\w.])|\S+")
 _TABLES = {e.table: e for e in ENTITIES.values()}
 _KEYWORDS = {"WHERE", "ORDER", "AND", "OR", "BY", "GROUP", "LIMIT", "JOIN", "LEFT", "INNER", "UNION"}
 
@@ -34,6 +37,7 @@ class ParsedQuery:
     modified_lt: int | None = None
     order: Literal["seq", "modified"] = "seq"
     descending: bool = False
+    ids: tuple[str, ...] | None = None
 
 
 class _Tokens:
@@ -78,10 +82,13 @@ def parse(script: str) -> ParsedQuery:
         raise UnsupportedQuery(f"unsupported table {table!r}: only {', '.join(sorted(_TABLES))} are supported")
     qualifiers = {entity.table, _alias(tokens)}
     bounds: dict[str, int] = {}
+    ids: list[tuple[str, ...]] = []
     if tokens.keyword("WHERE"):
-        _condition(tokens, entity, qualifiers, bounds)
+        _condition(tokens, entity, qualifiers, bounds, ids)
         while tokens.keyword("AND"):
-            _condition(tokens, entity, qualifiers, bounds)
+            _condition(tokens, entity, qualifiers, bounds, ids)
+    if len(ids) > 1:
+        raise UnsupportedQuery(f"unsupported second IN condition on {entity.id_field}")
     # Without ORDER BY the order is the server's: update order when filtered on it (that reads the update-time
     # index instead of sorting every match), id order otherwise.
     order: Literal["seq", "modified"] = "modified" if bounds else "seq"
@@ -104,7 +111,7 @@ def parse(script: str) -> ParsedQuery:
     tokens.keyword(";")
     rest = tokens.peek()
     if rest is not None:
-        raise UnsupportedQuery(f"unsupported SQL from {rest!r} on: only WHERE on the update time and ORDER BY")
+        raise UnsupportedQuery(f"unsupported SQL from {rest!r} on: only WHERE on the update time or id, and ORDER BY")
     return ParsedQuery(
         entity,
         modified_gt=bounds.get(">"),
@@ -112,6 +119,7 @@ def parse(script: str) -> ParsedQuery:
         modified_lt=bounds.get("<"),
         order=order,
         descending=descending,
+        ids=ids[0] if ids else None,
     )
 
 
@@ -131,10 +139,17 @@ def _column(token: str, qualifiers: set[str]) -> str:
     return name
 
 
-def _condition(tokens: _Tokens, entity: Entity, qualifiers: set[str], bounds: dict[str, int]) -> None:
+def _condition(
+    tokens: _Tokens, entity: Entity, qualifiers: set[str], bounds: dict[str, int], ids: list[tuple[str, ...]]
+) -> None:
     column = _column(tokens.next("a condition"), qualifiers)
+    if column.lower() == entity.id_field.lower():
+        ids.append(_id_list(tokens, column))
+        return
     if column.lower() != entity.updated_field.lower():
-        raise UnsupportedQuery(f"unsupported condition on {column!r}: only {entity.updated_field} can be filtered")
+        raise UnsupportedQuery(
+            f"unsupported condition on {column!r}: only {entity.updated_field} and {entity.id_field} can be filtered"
+        )
     op = tokens.next("a comparison operator")
     if op not in (">", ">=", "<", "<="):
         raise UnsupportedQuery(f"unsupported operator {op!r}: only >, >=, < and <= on {entity.updated_field}")
@@ -151,3 +166,20 @@ def _condition(tokens: _Tokens, entity: Entity, qualifiers: set[str], bounds: di
     if any(k in bounds for k in ((">", ">=") if side == "lower" else ("<",))):
         raise UnsupportedQuery(f"unsupported second {side} bound on {column}")
     bounds[key] = value
+
+
+def _id_list(tokens: _Tokens, column: str) -> tuple[str, ...]:
+    """The integers of `IN (1, 2, 3)`, as the store's ids."""
+    tokens.expect("IN")
+    tokens.expect("(")
+    values: list[str] = []
+    while True:
+        token = tokens.next("an id")
+        if not token.isdigit():
+            raise UnsupportedQuery(f"unsupported value {token!r} in the IN list of {column}: only integer ids")
+        values.append(str(int(token)))
+        separator = tokens.next("',' or ')'")
+        if separator == ")":
+            return tuple(values)
+        if separator != ",":
+            raise UnsupportedQuery(f"expected ',' or ')' in the IN list of {column} but found {separator!r}")
