@@ -40,7 +40,7 @@ from benchmarks.sandbox_server import ROOT, Served, served_sandbox, unpaced_env
 from connectors import CLIENTS
 from connectors.base import Client
 from connectors.config import SYSTEMS
-from reverse_etl.push import MIN_CHUNK
+from reverse_etl.push import chunk_size
 from reverse_etl.writers import WRITERS, Request, Result, Write, Writer
 
 BATCHING = ("zohocrm", "webcrm", "customcrm")
@@ -63,7 +63,7 @@ class Spec:
 
 
 SPECS = {
-    "zohocrm": Spec("Accounts", "Account_Name", "Billing_City", 5_000, single=500),
+    "zohocrm": Spec("Accounts", "Account_Name", "Billing_City", 20_000, single=500),
     "poweroffice": Spec(
         "Customers",
         "Name",
@@ -120,8 +120,8 @@ class Step:
 
 def push_like(writer: Writer, entity: str, writes: Sequence[Write]) -> list[Result]:
     """Hand the writes to the writer in the push's chunks (reverse_etl/push.py: one `write` per chunk of
-    max(MIN_CHUNK, batch size × concurrency), each finished before the next), as the push does."""
-    size = max(MIN_CHUNK, writer.batch_size * max(1, writer.concurrency))
+    chunk_size(writer), each finished before the next), as the push does."""
+    size = chunk_size(writer)
     results: list[Result] = []
     for start in range(0, len(writes), size):
         results += writer.write(entity, writes[start : start + size])
@@ -196,9 +196,10 @@ def spend_window(client: Client, served: Served) -> None:
         client.get_json("/api/v1/current/Me", entity="Me")
 
 
-def measure_system(served: Served, system: str, parts: set[int], console: Console) -> list[Step]:
+def measure_system(served: Served, system: str, parts: set[int], console: Console, latency_ms: float = 0) -> list[Step]:
     spec = SPECS[system]
     served.rate_scale(system, spec.rate_scale)  # also empties the windows
+    served.admin("PUT", f"/faults/{system}", {"latency_ms": latency_ms})
     info = served.info[system]
     client = CLIENTS[system](info["base_url"], info["credentials"])  # the client's own pace: on (its default)
     writer = WRITERS[system](client)
@@ -265,6 +266,7 @@ def measure_system(served: Served, system: str, parts: set[int], console: Consol
     finally:
         client.close()
         served.rate_scale(system, 0)
+        served.admin("PUT", f"/faults/{system}", {"latency_ms": 0})
     if system == "zohocrm":
         for operation in ("create", "update"):
             raw = [s for s in steps if s.operation == operation and s.mode.startswith("raw")]
@@ -437,6 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", default="1,2,3", help="comma-separated parts to run (1, 2, 3)")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="parts 1 and 2: comma-separated systems")
     parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0,
+        help="parts 1 and 2: the sandbox answers every call this much later, as a real API over the internet does "
+        "(default 0: loopback, where the sandbox's own CPU bounds a batch's gain)",
+    )
+    parser.add_argument(
         "--sync-tree",
         type=Path,
         default=ROOT,
@@ -458,8 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         with served_sandbox(work / "limits", records=200, seed_value=3) as served:
             for system in systems:
                 console.print(f"{system} at rate scale {SPECS[system].rate_scale:g}")
-                steps += measure_system(served, system, parts, console)
+                steps += measure_system(served, system, parts, console, args.latency_ms)
         console.print(steps_table(steps))
+        result["latency_ms"] = args.latency_ms
         result["steps"] = [{**asdict(s), "ids": None, "per_second": s.per_second, "share": s.share} for s in steps]
         result["speedups"] = speedups(steps)
         for s in result["speedups"]:

@@ -92,8 +92,10 @@ class Client:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         requests_per_second: float | None = None,
+        concurrency: int | None = None,
     ) -> None:
-        """requests_per_second overrides the class's pace; 0 turns pacing off."""
+        """requests_per_second overrides the class's pace; 0 turns pacing off. concurrency: the requests this
+        account may have in flight at once (sources.<system>.concurrency), when it is not the writer's default."""
         self.base_url = base_url.rstrip("/")
         self.credentials = dict(credentials)
         self.retry = retry or RetryPolicy()
@@ -106,6 +108,7 @@ class Client:
         self.calls = 0
         rate = self.requests_per_second if requests_per_second is None else requests_per_second
         self.pace = Pace(rate or None)
+        self.concurrency = concurrency
 
     # -- per system -----------------------------------------------------------------------------------
 

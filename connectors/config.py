@@ -83,6 +83,10 @@ def client_for(system: str, **kwargs: Any) -> Client:
     pace = dlt.config.get(f"sources.{system}.requests_per_second", float)
     if pace is not None:
         options.setdefault("requests_per_second", float(pace))
+    # Requests in flight at once, for accounts whose limit differs from the writer's default (Zoho by edition).
+    concurrency = dlt.config.get(f"sources.{system}.concurrency", int)
+    if concurrency:
+        options.setdefault("concurrency", int(concurrency))
     # One timeout for every call; tests against injected timeouts shorten it.
     options.setdefault("timeout", float(dlt.config.get("sources.http_timeout_seconds", float) or 30.0))
     return CLIENTS[system](config.base_url, credentials, **options)

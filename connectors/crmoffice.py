@@ -11,7 +11,7 @@ from connectors.base import Client, Page
 class CRMOfficeClient(Client):
     system = "crmoffice"
     # 300 requests per minute (the sandbox's assumption, sandbox/systems/crmoffice/api.py REQUESTS_PER_MINUTE).
-    requests_per_second = 4.5
+    requests_per_second = 4.75
     max_page_size = 500
 
     def __init__(

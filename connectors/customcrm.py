@@ -12,7 +12,7 @@ class CustomCRMClient(Client):
     system = "customcrm"
     refreshable: ClassVar[bool] = False
     # 20 requests per sliding second.
-    requests_per_second: ClassVar[float | None] = 18.0
+    requests_per_second: ClassVar[float | None] = 19.0
     max_page_size = 500
 
     def authenticate(self) -> dict[str, str]:

@@ -21,7 +21,7 @@ CREATED_FILTERS = {
 class PowerOfficeClient(Client):
     system = "poweroffice"
     # 10 requests/s per subscription key.
-    requests_per_second = 9.0
+    requests_per_second = 9.5
     max_page_size = 20_000
     default_page_size = 5_000
 

@@ -43,6 +43,11 @@ log = logging.getLogger("crm_sync.reverse_etl")
 CLOCK_MARGIN = timedelta(minutes=5)
 # Outcomes are committed per chunk: a kill loses at most one chunk's answers, which the intents then recover.
 MIN_CHUNK = 50
+# A chunk waits for its slowest request before the next starts. Enough requests per chunk keep that wait a small
+# share of the time: a few rounds of the writer's concurrent requests, and for a paced client its calls of
+# CHUNK_SECONDS.
+CHUNK_ROUNDS = 4
+CHUNK_SECONDS = 10.0
 COUNTS = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting", "requests", "sent")
 # Query parameters a URL must not carry into a table or a log.
 SECRET_PARAMS = ("key", "token", "secret", "password", "auth", "code", "signature")
@@ -78,6 +83,16 @@ class PushReport:
         for s in self.systems:
             total.update(s.counts)
         return total
+
+
+def chunk_size(writer: Writer) -> int:
+    """Records per chunk: what the writer sends in CHUNK_ROUNDS rounds of its concurrent requests, or in
+    CHUNK_SECONDS at its client's pace, whichever is more."""
+    requests = max(1, writer.concurrency) * CHUNK_ROUNDS
+    interval = writer.client.pace.interval
+    if interval:
+        requests = max(requests, round(CHUNK_SECONDS / interval))
+    return max(MIN_CHUNK, writer.batch_size * requests)
 
 
 def new_run_id() -> str:
@@ -225,7 +240,7 @@ class SystemPush:
             settled = self.recover(writer, entity, api, earlier, since, exclude, abandon_missing=True)
             to_send = [r for r in to_send if r.key not in settled]
         counts["sent"] += len(to_send)
-        size = max(MIN_CHUNK, writer.batch_size * max(1, writer.concurrency))
+        size = chunk_size(writer)
         lost: list[PlannedRecord] = []
         started = utcnow()
         for i in range(0, len(to_send), size):

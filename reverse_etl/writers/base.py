@@ -81,13 +81,15 @@ class Refusal(ValueError):
 class Writer:
     system: ClassVar[str]
     batch_size: ClassVar[int] = 1  # records per request (1 where the API has no batch writes)
-    concurrency: ClassVar[int] = 1  # requests in flight at once
+    concurrency: int = 1  # requests in flight at once (the client's `concurrency` setting overrides it)
     # Where a batch request's records sit in its JSON body: "data" (Zoho), "items" (Custom CRM), "" for a bare
     # array (WebCRM); None for one record per request. Used to split a batch the API refused as a whole.
     items_key: ClassVar[str | None] = None
 
     def __init__(self, client: Client) -> None:
         self.client = client
+        if client.concurrency:
+            self.concurrency = client.concurrency
 
     # -- per system -----------------------------------------------------------------------------------
 

@@ -56,8 +56,8 @@ class WebCRMWriter(Writer):
     def current(self, entity: str, writes: Sequence[Write]) -> tuple[dict[str, dict[str, Any]], list[Result]]:
         ids = list(dict.fromkeys(w.record_id for w in writes if w.record_id is not None))
         records: dict[str, dict[str, Any]] = {}
-        for group in chunks(ids, READ_BATCH):
-            records.update(self._query(entity, group))
+        for found in run_all(lambda group: self._query(entity, group), list(chunks(ids, READ_BATCH)), self.concurrency):
+            records.update(found)
         missing = [i for i in ids if i not in records]
 
         def fetch(record_id: str) -> tuple[str, dict[str, Any] | None, CRMError | None]:

@@ -26,9 +26,10 @@ INT_FIELDS = frozenset({"Probability"})
 class ZohoCRMWriter(Writer):
     system = "zohocrm"
     batch_size = 100  # Zoho's limit per insert/update call
-    # Several batch calls in flight, well inside Zoho's concurrency limit (10 and up by edition), so that
-    # ingest or another caller sharing the account is not refused.
-    concurrency = 5
+    # Zoho's concurrency limit of the Standard edition (Free 5, Professional 15, Enterprise 20): at an API's
+    # latency the batches in flight, not the credits, bound the rate. Set sources.zohocrm.concurrency for another
+    # edition; a call over the limit is answered 429 and retried.
+    concurrency = 10
     items_key: ClassVar[str | None] = "data"
     client: ZohoCRMClient
 

@@ -473,3 +473,16 @@ def test_pace_comes_from_the_system_and_the_config(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SOURCES__CUSTOMCRM__REQUESTS_PER_SECOND", "5")
     assert interval("webcrm") == 0
     assert interval("customcrm") == pytest.approx(0.2)
+
+
+def test_concurrency_comes_from_the_writer_and_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    from connectors.config import client_for
+
+    def in_flight(system: str) -> int:
+        with client_for(system) as c:
+            return writer_for(system, c).concurrency
+
+    assert in_flight("zohocrm") == 10  # Zoho's Standard edition
+    monkeypatch.setenv("SOURCES__ZOHOCRM__CONCURRENCY", "5")  # e.g. the Free edition
+    assert in_flight("zohocrm") == 5
+    assert in_flight("exact") == 1
