@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from connectors.base import Client, Page, log, refresh_grant
-from connectors.tokens import RefreshTokenFile
+from connectors.tokens import Grant, RefreshTokenFile
 
 # $select is mandatory: everything the flows read.
 SELECT = {
@@ -42,24 +42,24 @@ class ExactClient(Client):
         # Exact rotates the refresh token on every use: every client of the grant refreshes with the newest one.
         self.tokens = tokens
         self.division = credentials["division"]
+        self._access: str | None = None  # the access token this client got last
 
     def authenticate(self) -> dict[str, str]:
-        body: dict[str, Any] = {}
-
-        def refresh(current: str) -> str | None:
-            body.update(
-                self.token(
-                    f"{self.base_url}/api/oauth2/token", refresh_grant({**self.credentials, "refresh_token": current})
-                )
+        def refresh(current: str) -> Grant:
+            body = self.token(
+                f"{self.base_url}/api/oauth2/token", refresh_grant({**self.credentials, "refresh_token": current})
             )
             self.credentials["refresh_token"] = body.get("refresh_token") or current
-            return body.get("refresh_token")
+            # expires_in comes as a string ("600").
+            return Grant(str(body["access_token"]), body.get("refresh_token"), float(body.get("expires_in") or 600))
 
         if self.tokens:
-            self.tokens.rotate(refresh)
+            # A second call in this client means the API refused the token it got before: that one is not kept on.
+            access = self.tokens.access(refresh, refused=self._access)
         else:
-            refresh(self.credentials["refresh_token"])
-        return {"Authorization": f"Bearer {body['access_token']}"}
+            access = refresh(self.credentials["refresh_token"]).access_token
+        self._access = access
+        return {"Authorization": f"Bearer {access}"}
 
     def throttle_wait(self, response: httpx.Response) -> float:
         return _until(response.headers.get("X-RateLimit-Minutely-Reset")) or super().throttle_wait(response)

@@ -40,6 +40,34 @@
 {%- endmacro %}
 
 
+{#-
+    A system's place in the chain of enabled flows, as a SQL expression over `system_expr`: 0 for a system no flow
+    writes into (PowerOffice, WebCRM), then one more than the system feeding it (Zoho 1, Custom CRM 2, Exact and
+    CRMOffice 3). When records first meet, the value from further up the chain wins: it is what the flows would have
+    carried down had the records been created by them, and it does not depend on when anything was written. Systems
+    of one level are ordered by name (merge order only needs to be stable).
+-#}
+{% macro system_precedence(system_expr) -%}
+    {%- set flows = sync_flows() -%}
+    {%- set depth = {} -%}
+    {%- for flow in flows -%}
+        {%- do depth.update({flow.source_system: 0, flow.target_system: 0}) -%}
+    {%- endfor -%}
+    {#- Longest path from a system no flow writes into; bounded, so a cycle of flows cannot loop. -#}
+    {%- for _ in depth -%}
+        {%- for flow in flows if depth[flow.target_system] < depth[flow.source_system] + 1 -%}
+            {%- do depth.update({flow.target_system: depth[flow.source_system] + 1}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    case {{ system_expr }}
+        {%- for system, level in depth | dictsort %}
+        when '{{ system }}' then {{ level }}
+        {%- endfor %}
+        else {{ depth | length + 1 }}
+    end
+{%- endmacro %}
+
+
 {#- `expr` as text, NULL when blank: the sync's one notion of an empty value. -#}
 {% macro sync_text(expr) -%}
     nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '')

@@ -3,19 +3,25 @@
     linked in the flow, active or closed (a link closed because the target was deleted is reported, not
     re-created), one row per mapped field with the value as it is written.
 
+    A field the same plan also updates on the source record (its attribute is being merged across the record's
+    cluster, int_sync__field_decisions) is created with the merged value, not the one the source holds until the
+    update lands: the new record joins its cluster agreeing with it, rather than as one more value to merge the
+    next round.
+
     A create waits (waiting_for) while a record it refers to is not linked yet (a contact's account that this
     sync is creating), and while an earlier flow into the same target entity still has creates the push never
     tried: flows 1 and 4 both create Custom CRM customers, and the second one's records should first get the
     chance to match what the first one created rather than create the same company twice.
 -#}
 {{ sync_depends_on() }}
+-- depends_on: {{ ref('int_sync__field_decisions') }}
 {%- set flows = sync_flows() %}
 {%- set text = dbt.type_string() %}
 
 with
 
 {% if flows -%}
-unlinked as (
+unlinked_as_read as (
 
     {%- for flow in flows %}
     {%- set src = flow_side(flow.source_system ~ '__' ~ flow.source_entity, with_keys=false) %}
@@ -45,6 +51,34 @@ unlinked as (
             select cast({{ src.id }} as {{ text }}) from {{ src.deleted }}
         )
     {%- endfor %}
+
+),
+
+unlinked as (
+
+    select
+        unlinked_as_read.flow_id,
+        unlinked_as_read.source_system,
+        unlinked_as_read.source_entity,
+        unlinked_as_read.source_id,
+        unlinked_as_read.target_system,
+        unlinked_as_read.target_entity,
+        unlinked_as_read.source_field,
+        unlinked_as_read.target_field,
+        unlinked_as_read.target_type,
+        unlinked_as_read.compare_as,
+        unlinked_as_read.reference_flow_id,
+        case
+            when decisions.record_id is not null then decisions.new_value
+            else unlinked_as_read.source_value
+        end as source_value,
+        unlinked_as_read.source_modified_at
+    from unlinked_as_read
+    left join {{ ref('int_sync__field_decisions') }} as decisions
+        on decisions.system = unlinked_as_read.source_system
+        and decisions.entity = unlinked_as_read.source_entity
+        and decisions.record_id = unlinked_as_read.source_id
+        and decisions.field = unlinked_as_read.source_field
 
 ),
 

@@ -8,7 +8,11 @@
       - edited slots that disagree: conflict; a filled value beats an empty one, then the newer edit (the record's
         modified time), then the field that is read back (Billing_City over Shipping_City of one Zoho account);
       - no slot edited since the agreement, or nothing agreed at all (records the matching just linked, two agreed
-        clusters joined): 'initial', resolved like a conflict among all the slots.
+        clusters joined): 'initial', among all the slots: a filled value beats an empty one, then the system further
+        up the chain of flows (system_precedence: PowerOffice and WebCRM, then Zoho, then Custom CRM), then the
+        field that is read back, then the system's name. Never the newer record: the records' modified times are
+        mostly the push's own writes, so a sync interrupted and resumed would settle differently from one that
+        ran straight through.
     A slot with nothing agreed (a record just linked, or one its API keeps refusing) takes no part in deciding what
     was edited: it gets the edit, and an edit on two agreed slots stays a logged conflict.
 
@@ -90,7 +94,8 @@ ranked as (
             partition by component_id
             order by
                 case when change = 'one_side' then 0 when canonical is not null then 0 else 1 end,
-                modified_at desc,
+                case when change = 'initial' then {{ system_precedence('system') }} else 0 end,
+                case when change = 'initial' then null else modified_at end desc,
                 case when is_read_back then 0 else 1 end,
                 system,
                 entity,
