@@ -18,14 +18,18 @@ from typing import Any
 
 import pytest
 
-from reverse_etl.push import push
+from connectors import CLIENTS
+from reverse_etl.push import chunk_size, push
+from reverse_etl.writers import writer_for
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 from tests.reverse_etl.push_plan import PlanBuilder, pointed_at, query, records
 
 ROOT = Path(__file__).resolve().parents[2]
-CREATES = 1000
+# The push commits outcomes per chunk: the records of an unpaced Custom CRM push's first chunk, and some more.
+CHUNK = chunk_size(writer_for("customcrm", CLIENTS["customcrm"]("http://unused.test", {}, requests_per_second=0)))
+CREATES = CHUNK + 800
 UPDATES = 200
-KILL_AT_CREATE = 600  # inside the second chunk of creates: the first chunk's outcomes are committed
+KILL_AT_CREATE = CHUNK + 400  # inside the second chunk of creates: the first chunk's outcomes are committed
 
 
 @pytest.fixture
@@ -71,7 +75,8 @@ def test_kill_9_mid_push_then_rerun_creates_no_duplicate_and_loses_no_update(
     child = subprocess.Popen(
         [sys.executable, "-m", "reverse_etl", "push", "--systems", "customcrm"],
         cwd=ROOT,
-        env=os.environ.copy(),
+        # Unpaced (the sandbox runs without rate limits here), so that its chunks are CHUNK records.
+        env={**os.environ, "SOURCES__CUSTOMCRM__REQUESTS_PER_SECOND": "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
