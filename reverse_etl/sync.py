@@ -3,10 +3,11 @@
 One round reads every system (ingest), rebuilds the links and the plan (dbt, in-process), and pushes the plan.
 Rounds repeat because one round's writes make the next round's work: a created account links its source and lets
 its contacts be created. An edit needs no second round: the merge writes it to every record of its cluster at
-once. So the sync stops when the plan has nothing left to send, or when a round only updated records and every
-update landed (nothing was created, recovered, skipped, failed or left waiting: the next round would read back
-what was written and find nothing to do; the next sync's first build records it as agreed), when a round made no
-progress (everything it sent was refused again), or at the bound (--max-rounds).
+once. So the sync stops when the plan has nothing left to send, or when a round only updated records, each of
+which landed or was refused by its API (nothing was created, recovered, skipped, failed or left waiting: the next
+round would read back what was written and hold back what was refused; the next sync's first build records the
+written values as agreed), when a round made no progress (everything it sent was refused again), or at the bound
+(--max-rounds).
 
 DuckDB has one writer: the push's warehouse connection is closed while dlt and dbt write. The push lock is held
 for the whole sync, so no push can slip in between its rounds.
@@ -149,10 +150,9 @@ def sync(
             if totals["sent"] + totals["recovered"] == 0:
                 report.stopped = "nothing left to send" + _left_over(totals)
                 break
-            if totals["updated"] == totals["sent"] and not any(
-                totals[k] for k in ("created", "recovered", "skipped", "failed", "waiting")
-            ):
-                report.stopped = "every update landed, nothing left to create" + _left_over(totals)
+            # Only updates, each landed or refused (held back unchanged next round): another round reads them back.
+            if not any(totals[k] for k in ("created", "recovered", "skipped", "failed", "waiting")):
+                report.stopped = "every update landed or was refused, nothing left to create" + _left_over(totals)
                 break
             if landed == 0:
                 report.stopped = "no progress: everything this round sent was refused or got no answer"
