@@ -1,6 +1,7 @@
-"""How to reach each system and where the warehouse is: dlt config, secrets and environment, sandbox defaults.
+"""How to reach each system and where the warehouse is: dlt config, secrets and environment, or the sandbox.
 
-A real account is configured the dlt way, e.g. in .dlt/secrets.toml:
+Every system is either configured or switched off. A real account is configured the dlt way, e.g. in
+.dlt/secrets.toml:
 
     [sources.zohocrm]
     base_url = "https://www.zohoapis.eu"
@@ -8,27 +9,49 @@ A real account is configured the dlt way, e.g. in .dlt/secrets.toml:
     [sources.zohocrm.credentials]
     client_id = "..."
 
-or as environment variables (SOURCES__ZOHOCRM__BASE_URL, SOURCES__ZOHOCRM__CREDENTIALS__CLIENT_ID, ...).
-Anything not configured falls back to the local sandbox on its default port, so the demo needs no set-up.
+or as environment variables (SOURCES__ZOHOCRM__BASE_URL, SOURCES__ZOHOCRM__CREDENTIALS__CLIENT_ID, ...); a
+system the customer does not use is switched off with `sources.<system>.enabled = false`.
+
+The local sandbox is used only when chosen for all systems at once: CRM_SYNC_SANDBOX=1 (or `[sandbox]
+enabled = true` in .dlt/config.toml). It then tells its URLs and credentials itself (its /_sandbox/info, on
+SANDBOX_PORT, default 8765), so no module here imports the emulator. Anything else (a system neither configured
+nor switched off, or a configured one beside the sandbox) is refused before the first request, naming the system:
+a forgotten sixth system must not silently sync the emulator's companies into five real CRMs.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import dlt
+import httpx
 
 from connectors import CLIENTS, Client
+from connectors.systems import SYSTEMS
 from connectors.tokens import RefreshTokenFile
-from sandbox.app import info as sandbox_info
-from sandbox.system import DEFAULT_PORT, Settings
 
-SYSTEMS = ("zohocrm", "poweroffice", "exact", "webcrm", "crmoffice", "customcrm")
+# What each system's client needs to log in (sources.<system>.credentials.<key>).
+CREDENTIALS = {
+    "zohocrm": ("client_id", "client_secret", "refresh_token"),
+    "poweroffice": ("application_key", "client_key", "subscription_key"),
+    "exact": ("client_id", "client_secret", "refresh_token", "division"),
+    "webcrm": ("auth_code",),
+    "crmoffice": ("client_id", "client_secret"),
+    "customcrm": ("api_key",),
+}
 # Options beyond base URL and credentials that a system's client takes (token hosts of the real services).
 OPTIONS = {"zohocrm": ("accounts_url",), "crmoffice": ("token_url",)}
+SANDBOX_DEFAULT_PORT = 8765  # where `python -m sandbox serve` listens unless told otherwise
+TRUE = ("1", "true", "yes", "on")
+
+
+class ConfigurationError(ValueError):
+    """The systems cannot be reached as configured; the message names the systems and what to set."""
 
 
 @dataclass(frozen=True)
@@ -50,25 +73,95 @@ def pipelines_dir() -> Path:
     return Path(os.environ.get("CRM_SYNC_PIPELINES_DIR", ".dlt/pipelines"))
 
 
-def system_config(system: str) -> SystemConfig:
-    sandbox_port = int(os.environ.get("SANDBOX_PORT", DEFAULT_PORT))
-    default = sandbox_info(Settings(data_dir=Path("."), port=sandbox_port))[system]
+def sandbox_chosen() -> bool:
+    """The sandbox was chosen for every system: CRM_SYNC_SANDBOX=1, or `[sandbox] enabled = true`."""
+    chosen = os.environ.get("CRM_SYNC_SANDBOX")
+    if chosen is not None:
+        return chosen.strip().lower() in TRUE
+    return bool(dlt.config.get("sandbox.enabled", bool))
+
+
+def switched_off(system: str) -> bool:
+    return dlt.config.get(f"sources.{system}.enabled", bool) is False
+
+
+def enabled_systems(systems: Sequence[str] = SYSTEMS) -> list[str]:
+    """These systems without the ones switched off, each checked without a request: ConfigurationError names
+    every system that is neither configured nor switched off, or configured beside the sandbox."""
+    enabled = [s for s in systems if not switched_off(s)]
+    errors = [error for system in enabled if (error := _refusal(system, _configured(system)))]
+    if errors:
+        raise ConfigurationError("refused before any request:\n  " + "\n  ".join(errors))
+    return enabled
+
+
+def _refusal(system: str, configured: dict[str, str | None]) -> str | None:
+    """Why this system's configuration cannot be used, or None."""
     section = f"sources.{system}"
-    base_url = dlt.config.get(f"{section}.base_url", str) or str(default["base_url"])
-    credentials = dict(default["credentials"])  # type: ignore[arg-type]
-    configured = {key: dlt.secrets.get(f"{section}.credentials.{key}", str) for key in credentials}
-    is_sandbox = not any(configured.values()) and base_url == default["base_url"]
-    if not is_sandbox:
-        missing = [key for key, value in configured.items() if not value]
-        if missing:
-            raise ValueError(
-                f"{system}: base_url or credentials are configured, but credentials "
-                f"{', '.join(missing)} are missing (set {section}.credentials.<key> in .dlt/secrets.toml "
-                f"or SOURCES__{system.upper()}__CREDENTIALS__<KEY>)"
+    if sandbox_chosen():
+        # Credentials may be given (to try refused ones against the sandbox); a URL would be a real system.
+        if configured["base_url"]:
+            return (
+                f"{system}: the sandbox was chosen for all systems (CRM_SYNC_SANDBOX), but {section}.base_url is "
+                f"{configured['base_url']}; real and emulated systems are never mixed: unset one of the two"
             )
-        credentials = {key: str(value) for key, value in configured.items()}
+        return None
+    if not any(configured.values()):
+        return (
+            f"{system} is not configured: set {section}.base_url and {section}.credentials "
+            f"({', '.join(CREDENTIALS[system])}) in .dlt/secrets.toml (or SOURCES__{system.upper()}__...), "
+            f"or switch it off with {section}.enabled = false; CRM_SYNC_SANDBOX=1 uses the local sandbox for all"
+        )
+    missing = [key for key, value in configured.items() if not value]
+    if missing:
+        return (
+            f"{system}: {section} is configured, but {', '.join(missing)} are missing (set {section}.base_url or "
+            f"{section}.credentials.<key> in .dlt/secrets.toml, or SOURCES__{system.upper()}__CREDENTIALS__<KEY>)"
+        )
+    return None
+
+
+def _sandbox_url() -> str:
+    return f"http://127.0.0.1:{int(os.environ.get('SANDBOX_PORT', SANDBOX_DEFAULT_PORT))}"
+
+
+@functools.cache
+def _sandbox_info(url: str) -> dict[str, dict[str, Any]]:
+    """The running sandbox's own account of its systems' URLs and credentials."""
+    try:
+        response = httpx.get(f"{url}/_sandbox/info", timeout=10)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise ConfigurationError(
+            f"the sandbox was chosen (CRM_SYNC_SANDBOX=1), but none answers at {url} ({exc}): start it with "
+            "`python -m sandbox serve`, or set SANDBOX_PORT to the port it serves on"
+        ) from None
+    info: dict[str, dict[str, Any]] = response.json()
+    return info
+
+
+def _configured(system: str) -> dict[str, str | None]:
+    section = f"sources.{system}"
+    values: dict[str, str | None] = {"base_url": dlt.config.get(f"{section}.base_url", str)}
+    values.update({key: dlt.secrets.get(f"{section}.credentials.{key}", str) for key in CREDENTIALS[system]})
+    return values
+
+
+def system_config(system: str) -> SystemConfig:
+    """How to reach this system; ConfigurationError says why it cannot be reached and what to set."""
+    section = f"sources.{system}"
+    if switched_off(system):
+        raise ConfigurationError(f"{system} is switched off ({section}.enabled = false)")
+    configured = _configured(system)
+    if refusal := _refusal(system, configured):
+        raise ConfigurationError(refusal)
+    if sandbox_chosen():
+        default = _sandbox_info(_sandbox_url())[system]
+        credentials = {key: configured[key] or str(default["credentials"][key]) for key in CREDENTIALS[system]}
+        return SystemConfig(system, str(default["base_url"]), credentials, {}, True)
+    credentials = {key: str(configured[key]) for key in CREDENTIALS[system]}
     options = {name: value for name in OPTIONS.get(system, ()) if (value := dlt.config.get(f"{section}.{name}", str))}
-    return SystemConfig(system, base_url, credentials, options, is_sandbox)
+    return SystemConfig(system, str(configured["base_url"]), credentials, options)
 
 
 def client_for(system: str, **kwargs: Any) -> Client:

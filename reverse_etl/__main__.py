@@ -1,22 +1,26 @@
-"""python -m reverse_etl push [--dry-run] [--systems ...] [--retry-rejected]
-| sync [--max-rounds N] [--systems ...] [--full-refresh] [--retry-rejected]"""
+"""python -m reverse_etl check | push | sync | undo: check the configuration, push the plan, sync in rounds, take a
+push run back.
+
+Exit codes: 0 done; 1 a system could not be read or written (the others ran); 2 nothing ran (another push or sync
+holds the lock, no plan yet, no such run); 3 the configuration was refused (a seed's mistake, or a system neither
+configured nor switched off), nothing ran; 4 another process holds the warehouse file, nothing ran.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from connectors.systems import SYSTEMS
 
-from connectors.config import SYSTEMS
-from reverse_etl.lock import PushLocked
-from reverse_etl.push import push
-from reverse_etl.report import push_errors, push_table, rejections_table, requests_table, sync_summary
-from reverse_etl.sync import sync
-from reverse_etl.warehouse import Warehouse
+# dbt, dlt and DuckDB take seconds to import: the commands import them when they run, so --help answers at once.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+EXIT_FAILED, EXIT_NOTHING_RAN, EXIT_CONFIG, EXIT_BUSY = 1, 2, 3, 4
 
 
 def _systems(text: str) -> list[str]:
@@ -28,6 +32,8 @@ def _systems(text: str) -> list[str]:
 
 
 def _progress(console: Console) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -38,7 +44,26 @@ def _progress(console: Console) -> Progress:
     )
 
 
+def run_check(args: argparse.Namespace, console: Console) -> int:
+    from reverse_etl.check import check
+
+    problems = check()
+    for problem in problems:
+        console.print(str(problem), markup=False, highlight=False)
+    if problems:
+        console.print(f"[red]{len(problems)} mistakes in seeds/: nothing would be built[/red]")
+        return EXIT_CONFIG
+    console.print("seeds/: no mistakes (flows, field mappings and limits match the systems' schemas)")
+    return 0
+
+
 def run_push(args: argparse.Namespace, console: Console) -> int:
+    from reverse_etl.check import preflight
+    from reverse_etl.push import push
+    from reverse_etl.report import push_errors, push_table, rejections_table, requests_table
+    from reverse_etl.warehouse import Warehouse
+
+    systems = preflight(args.systems)
     with _progress(console) as progress:
         tasks: dict[str, int] = {}
 
@@ -47,7 +72,9 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
                 tasks[system] = progress.add_task(f"push {system}", total=total)
             progress.update(tasks[system], completed=done, total=total)
 
-        report = push(args.systems, dry_run=args.dry_run, progress=advance, retry_rejected=args.retry_rejected)
+        report = push(
+            systems, dry_run=args.dry_run, progress=advance, retry_rejected=args.retry_rejected, wait=args.wait
+        )
     if report.dry_run:
         shown = [r for s in report.systems for r in s.requests]
         if shown:
@@ -62,24 +89,40 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
             console.print(rejections_table(rejected))
     where = "reverse_etl.dry_run_requests" if report.dry_run else "reverse_etl.push_outcomes"
     console.print(f"Stored in {where}, run_id = '{report.run_id}'.")
-    return 1 if report.failed else 0
+    return EXIT_FAILED if report.failed else 0
 
 
 def run_sync(args: argparse.Namespace, console: Console) -> int:
+    from reverse_etl.report import sync_summary
+    from reverse_etl.sync import sync
+
     report = sync(
         args.systems,
         max_rounds=args.max_rounds,
         full_refresh=args.full_refresh,
         console=console,
         retry_rejected=args.retry_rejected,
+        wait=args.wait,
     )
     for part in sync_summary(report):
         console.print(part)
-    return 1 if report.errors() else 0
+    return EXIT_FAILED if report.errors() else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reverse_etl", description=__doc__)
+def run_undo(args: argparse.Namespace, console: Console) -> int:
+    from reverse_etl.report import undo_tables
+    from reverse_etl.undo import undo
+
+    report = undo(args.run, dry_run=args.dry_run, wait=args.wait)
+    for part in undo_tables(report):
+        console.print(part)
+    return EXIT_FAILED if report.failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m reverse_etl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each system's progress and waits")
     sub = parser.add_subparsers(dest="command", required=True)
     systems = {
@@ -87,17 +130,25 @@ def main(argv: list[str] | None = None) -> int:
         "default": list(SYSTEMS),
         "help": f"comma-separated systems to write to, default all: {','.join(SYSTEMS)}",
     }
-
     retry = {
         "action": "store_true",
         "help": "also send again, unchanged, what an API refused before (held back otherwise until it changes)",
     }
+    wait = {
+        "type": float,
+        "default": 0.0,
+        "metavar": "SECONDS",
+        "help": "when another process holds the warehouse, wait up to this long for it (default: stop at once)",
+    }
+
+    sub.add_parser("check", help="check seeds/ against the systems' schemas (file, line and column of each mistake)")
 
     p_push = sub.add_parser("push", help="send the plan (main.sync_plan) to the systems")
     p_push.add_argument("--dry-run", action="store_true", help="send nothing: print and store the exact requests")
     p_push.add_argument("--systems", **systems)  # type: ignore[arg-type]
     p_push.add_argument("--retry-rejected", **retry)  # type: ignore[arg-type]
     p_push.add_argument("--show", type=int, default=20, help="dry run: how many requests to print (all are stored)")
+    p_push.add_argument("--wait", **wait)  # type: ignore[arg-type]
 
     p_sync = sub.add_parser("sync", help="ingest → dbt build → push, round after round, until nothing is left")
     p_sync.add_argument("--max-rounds", type=int, default=8, help="stop after this many rounds (default 8)")
@@ -106,8 +157,28 @@ def main(argv: list[str] | None = None) -> int:
     p_sync.add_argument(
         "--full-refresh", action="store_true", help="the first ingest reads everything (also finds deletions)"
     )
+    p_sync.add_argument("--wait", **wait)  # type: ignore[arg-type]
 
-    args = parser.parse_args(argv)
+    p_undo = sub.add_parser("undo", help="write back the values a push run overwrote, where they are still its own")
+    p_undo.add_argument("--run", required=True, metavar="ID", help="the push run (reverse_etl.push_runs.run_id)")
+    p_undo.add_argument("--dry-run", action="store_true", help="write nothing: show what would be restored")
+    p_undo.add_argument("--wait", **wait)  # type: ignore[arg-type]
+    return parser
+
+
+COMMANDS = {"check": run_check, "push": run_push, "sync": run_sync, "undo": run_undo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from rich.console import Console
+    from rich.logging import RichHandler
+
+    from connectors.config import ConfigurationError
+    from reverse_etl.check import ConfigInvalid
+    from reverse_etl.lock import PushLocked
+    from reverse_etl.warehouse import WarehouseBusy
+
     console = Console()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -115,12 +186,20 @@ def main(argv: list[str] | None = None) -> int:
         handlers=[RichHandler(console=console, show_path=False)],
     )
     try:
-        if args.command == "push":
-            return run_push(args, console)
-        return run_sync(args, console)
+        return COMMANDS[args.command](args, console)
+    except ConfigInvalid as exc:
+        console.print(str(exc), markup=False, highlight=False)
+        console.print(f"[red]{len(exc.problems)} mistakes in seeds/: nothing was built or sent[/red]")
+        return EXIT_CONFIG
+    except ConfigurationError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return EXIT_CONFIG
+    except WarehouseBusy as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return EXIT_BUSY
     except (PushLocked, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        return 2
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return EXIT_NOTHING_RAN
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ class Change:
     old: str | None
     new: str | None
     change: str  # create | one_side | conflict | initial
+    value_type: str = "string"  # how the value is typed for the API (VALUE_TYPES)
 
 
 @dataclass
@@ -121,7 +122,7 @@ def group(rows: Sequence[dict[str, Any]]) -> Plan:
                 source_id=row["source_id"],
             )
         name = row["field"]
-        record.changes.append(Change(name, row["old_value"], row["new_value"], row["change"]))
+        record.changes.append(Change(name, row["old_value"], row["new_value"], row["change"], row["value_type"]))
         record.waiting_for = record.waiting_for or row["waiting_for"]
         modified_at = naive_utc(row["modified_at"])
         if modified_at and (record.modified_at is None or modified_at > record.modified_at):

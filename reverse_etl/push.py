@@ -34,7 +34,7 @@ from connectors.config import SYSTEMS, client_for, warehouse_path
 from ingest.pipeline import describe, entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import Plan, PlannedRecord, read_plan
-from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Warehouse, utcnow
+from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Overwrite, Warehouse, utcnow
 from reverse_etl.writers import Request, Result, Writer, writer_for
 
 log = logging.getLogger("crm_sync.reverse_etl")
@@ -118,16 +118,18 @@ def push(
     take_lock: bool = True,
     clients: Mapping[str, Client] | None = None,
     retry_rejected: bool = False,
+    wait: float = 0.0,
 ) -> PushReport:
     """Push the plan to these systems.
 
     take_lock=False: the caller (sync) already holds the push lock. clients: open clients to reuse (sync keeps
     one per system across its rounds: Zoho hands out 10 access tokens per 10 minutes); others are made here.
     retry_rejected: also send what the API refused before, unchanged (held back otherwise).
+    wait: seconds to wait for another process that holds the warehouse file (WarehouseBusy after that).
     """
     path = warehouse or warehouse_path()
     started = time.perf_counter()
-    with exclusive(path) if take_lock else nullcontext(), Warehouse(path) as store:
+    with exclusive(path) if take_lock else nullcontext(), Warehouse(path, wait=wait) as store:
         store.ensure_schema()
         plan = read_plan(store, systems)
         run_id = new_run_id()
@@ -290,6 +292,7 @@ class SystemPush:
         outcomes: list[Outcome] = []
         links: list[CreatedLink] = []
         resolved: list[tuple[str, str, str | None]] = []
+        overwrites: list[Overwrite] = []
         lost: list[PlannedRecord] = []
         at = utcnow()
         for r in chunk:
@@ -309,6 +312,8 @@ class SystemPush:
                 )
             )
             self.report.counts[res.status] += 1
+            if res.status == "updated" and record_id:
+                overwrites += self.overwrites(r, record_id, at)
             if r.is_create and res.status == "created" and res.record_id:
                 resolved.append((r.key, "done", res.record_id))
                 if r.flow_id is not None and r.source_id is not None:
@@ -317,13 +322,21 @@ class SystemPush:
                 resolved.append((r.key, "abandoned", None))  # refused: nothing was written
             elif r.is_create:
                 lost.append(r)  # the intent stays pending
-        self.store.record_outcomes(outcomes, links, resolved)
+        self.store.record_outcomes(outcomes, links, resolved, overwrites)
         self.advance(len(chunk))
         refused = next((res for res in results.values() if res.status == "failed" and res.http_status == 401), None)
         if refused is not None:
             # The writer reports a refused login per record; it is the system's failure, not the records'.
             raise CRMError(self.system, entity, 401, refused.error or "credentials refused")
         return lost
+
+    def overwrites(self, r: PlannedRecord, record_id: str, at: datetime) -> list[Overwrite]:
+        """The values an update replaced, field by field, for `undo`: only the fields it sent."""
+        return [
+            Overwrite(self.run_id, self.system, r.entity, record_id, r.key, c.field, c.value_type, c.old, c.new, at)
+            for c in r.changes
+            if c.field in r.fields
+        ]
 
     def recover(
         self,

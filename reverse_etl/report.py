@@ -9,6 +9,7 @@ from rich.table import Table
 
 from reverse_etl.push import PushReport
 from reverse_etl.sync import SyncReport
+from reverse_etl.undo import UndoReport
 from reverse_etl.warehouse import DryRunRequest
 
 PUSH_COLUMNS = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting")
@@ -96,3 +97,44 @@ def sync_summary(report: SyncReport) -> list[Table | str]:
         f"[bold]{rounds} round{'s' if rounds != 1 else ''} in {report.seconds:.0f} s[/bold]; stopped: {report.stopped}"
     )
     return out
+
+
+UNDO_STATES = {
+    "restore": "would be restored",
+    "written": "restored",
+    "restored": "already held the old value",
+    "edited": "[yellow]edited since: left as it is[/yellow]",
+    "refused": "[red]refused by the API[/red]",
+    "failed": "[red]failed[/red]",
+}
+
+
+def undo_tables(report: UndoReport, limit: int = 50) -> list[Table | str]:
+    """Per field the run overwrote: what undo did (or would do) with it; then the records the run created."""
+    title = "Dry run: nothing written" if report.dry_run else f"Undo (run {report.run_id})"
+    shown = f"{min(limit, len(report.fields))} of {len(report.fields)} fields"
+    table = Table(title=f"{title} of push run {report.undone} ({shown})")
+    for column in ("system", "entity", "record", "field", "run wrote", "old value", "now", "undo"):
+        table.add_column(column, overflow="fold")
+    for f in report.fields[:limit]:
+        o = f.overwrite
+        state = UNDO_STATES[f.state] + (f": {f.error}" if f.error else "")
+        cells = (o.new_value, o.old_value, f.current)
+        table.add_row(o.system, o.entity, o.record_id, o.field, *("∅" if v is None else str(v) for v in cells), state)
+    counts = ", ".join(
+        f"{report.count(state)} {label}"
+        for state, label in (
+            ("written", "restored"),
+            ("restore", "to restore"),
+            ("restored", "already restored"),
+            ("edited", "edited since"),
+            ("refused", "refused"),
+            ("failed", "failed"),
+        )
+        if report.count(state)
+    )
+    parts: list[Table | str] = [table, f"Fields: {counts or 'the run overwrote none'}."]
+    if report.created:
+        kept = ", ".join(f"{r['system']} {r['entity']} {r['record_id']}" for r in report.created[:limit])
+        parts.append(f"Kept (undo deletes nothing): {len(report.created)} records the run created: {kept}")
+    return parts

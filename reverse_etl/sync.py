@@ -31,6 +31,7 @@ from rich.console import Console
 from connectors.base import Client
 from connectors.config import SYSTEMS, client_for, warehouse_path
 from ingest.pipeline import SystemResult, ingest
+from reverse_etl.check import preflight
 from reverse_etl.lock import exclusive
 from reverse_etl.push import PushReport, push
 from reverse_etl.warehouse import Warehouse, utcnow
@@ -123,16 +124,23 @@ def sync(
     console: Console | None = None,
     take_lock: bool = True,
     retry_rejected: bool = False,
+    wait: float = 0.0,
 ) -> SyncReport:
-    """Run rounds until nothing is left to send; every system is read, only `systems` are written."""
+    """Run rounds until nothing is left to send; every system not switched off is read, only `systems` are
+    written. Before any request: the seeds and the systems' configuration are checked (ConfigInvalid,
+    ConfigurationError), and the warehouse must be free within `wait` seconds (WarehouseBusy)."""
     console = console or Console(quiet=True)
     started = time.perf_counter()
     report = SyncReport(utcnow())
+    read_from = preflight(SYSTEMS)
+    systems = [s for s in systems if s in read_from]
     with exclusive(warehouse_path()) if take_lock else nullcontext(), ExitStack() as open_clients:
+        with Warehouse(wait=wait):
+            pass  # another process holding the file stops the sync here, not in the middle of a round
         clients = _clients(systems, open_clients)
         for number in range(1, max_rounds + 1):
             with console.status(f"round {number}: ingest"):
-                read = ingest(SYSTEMS, full_refresh=full_refresh and number == 1)
+                read = ingest(read_from, full_refresh=full_refresh and number == 1)
             with console.status(f"round {number}: dbt build"):
                 build = dbt_build()
             current = Round(number, read, build)

@@ -9,7 +9,9 @@ DuckDB has one writer: open a Warehouse only for as long as it is needed, never 
 
 from __future__ import annotations
 
+import re
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
@@ -48,7 +50,8 @@ TABLES = {
         waiting integer,
         error varchar,
         held integer,
-        sent integer
+        sent integer,
+        undoes varchar
     """,
     "push_intents": """
         plan_key varchar,
@@ -80,6 +83,19 @@ TABLES = {
         payload_hash varchar,
         pushed_at timestamp
     """,
+    # Every value a push overwrote: what `undo --run` writes back (where the record still holds the new value).
+    "overwritten_values": """
+        run_id varchar,
+        system varchar,
+        entity varchar,
+        record_id varchar,
+        plan_key varchar,
+        field varchar,
+        value_type varchar,
+        old_value varchar,
+        new_value varchar,
+        written_at timestamp
+    """,
     "dry_run_requests": """
         run_id varchar,
         system varchar,
@@ -92,6 +108,38 @@ TABLES = {
         requested_at timestamp
     """,
 }
+
+
+# DuckDB's refusal when another process has the file open names it: "... is held in <program> (PID <n>)".
+LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file; the message names it (program and PID) and what to do."""
+
+    def __init__(self, path: Path, program: str, pid: str, waited: float) -> None:
+        after = f" (waited {waited:.0f} s)" if waited else ""
+        super().__init__(
+            f"the warehouse {path} is in use by another process: PID {pid} ({program}){after}. "
+            "Close that program (a DuckDB client, a dbt run, another sync) or give --wait SECONDS."
+        )
+        self.pid = int(pid)
+
+
+def connect(path: Path, *, wait: float = 0.0) -> Any:
+    """A connection to the warehouse file; while another process holds it, retry for up to `wait` seconds, then
+    raise WarehouseBusy."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            held = LOCK_HELD.search(str(exc))
+            if held is None:
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(path, held["program"], held["pid"], wait) from None
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
 
 def utcnow() -> datetime:
@@ -150,6 +198,22 @@ class CreatedLink:
 
 
 @dataclass(frozen=True)
+class Overwrite:
+    """One field a push changed in a record: what it held before and what the push wrote."""
+
+    run_id: str
+    system: str
+    entity: str
+    record_id: str
+    plan_key: str
+    field: str
+    value_type: str
+    old_value: str | None
+    new_value: str | None
+    written_at: datetime
+
+
+@dataclass(frozen=True)
 class DryRunRequest:
     run_id: str
     system: str
@@ -173,13 +237,14 @@ def _placeholders(cls: type) -> str:
 class Warehouse:
     """A connection to the warehouse; safe to share between the push's per-system threads (one lock)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, wait: float = 0.0) -> None:
         self.path = path or warehouse_path()
+        self.wait = wait  # seconds to wait for another process to let go of the file
         self._lock = threading.RLock()
         self._con: Any = None
 
     def __enter__(self) -> Warehouse:
-        self._con = duckdb.connect(str(self.path))
+        self._con = connect(self.path, wait=self.wait)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -240,14 +305,23 @@ class Warehouse:
 
     # -- runs -------------------------------------------------------------------------------------------------
 
-    def start_run(self, run_id: str, *, dry_run: bool, systems: Sequence[str], planned_at: datetime | None) -> None:
+    def start_run(
+        self,
+        run_id: str,
+        *,
+        dry_run: bool,
+        systems: Sequence[str],
+        planned_at: datetime | None,
+        undoes: str | None = None,
+    ) -> None:
+        """A run starts: a push of the plan, or an undo of run `undoes`."""
         with self.transaction():
             # A run still 'running' while we hold the push lock was killed: say so.
             self._con.execute(f"update {SCHEMA}.push_runs set status = 'interrupted' where status = 'running'")
             self._con.execute(
-                f"insert into {SCHEMA}.push_runs (run_id, started_at, dry_run, systems, status, planned_at) "
-                "values (?, ?, ?, ?, 'running', ?)",
-                [run_id, utcnow(), dry_run, ",".join(systems), planned_at],
+                f"insert into {SCHEMA}.push_runs (run_id, started_at, dry_run, systems, status, planned_at, undoes) "
+                "values (?, ?, ?, ?, 'running', ?, ?)",
+                [run_id, utcnow(), dry_run, ",".join(systems), planned_at, undoes],
             )
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, int], error: str | None) -> None:
@@ -295,14 +369,17 @@ class Warehouse:
         outcomes: Sequence[Outcome],
         links: Sequence[CreatedLink] = (),
         resolved: Sequence[tuple[str, str, str | None]] = (),
+        overwrites: Sequence[Overwrite] = (),
     ) -> None:
-        """One chunk's outcomes, the links of what it created, and its intents' new status, in one commit.
+        """One chunk's outcomes, the links of what it created, its intents' new status and the values its updates
+        overwrote, in one commit.
 
         resolved: (plan_key, status, record_id) for the pending intents of those keys.
         """
         with self.transaction():
             self._insert("push_outcomes", Outcome, outcomes)
             self._insert("created_links", CreatedLink, links)
+            self._insert("overwritten_values", Overwrite, overwrites)
             if resolved:
                 self._con.executemany(
                     f"update {SCHEMA}.push_intents set status = ?, record_id = ? "
@@ -341,6 +418,18 @@ class Warehouse:
             "order by system, entity, plan_key, field",
             [*run_ids, *statuses],
         )
+
+    def overwrites(self, run_id: str) -> list[Overwrite]:
+        rows = self.query(
+            f"select {_columns(Overwrite)} from {SCHEMA}.overwritten_values where run_id = ? "
+            "order by system, entity, record_id, field",
+            (run_id,),
+        )
+        return [Overwrite(**row) for row in rows]
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        rows = self.query(f"select * from {SCHEMA}.push_runs where run_id = ?", (run_id,))
+        return rows[0] if rows else None
 
     def record_dry_run(self, requests: Sequence[DryRunRequest]) -> None:
         with self.transaction():

@@ -110,7 +110,8 @@ def run(data_dir: Path, records: int, seed: int, port: int, then: list[str]) -> 
             return 1
         if then:
             console.rule(" ".join(then))
-            return subprocess.run(then, env={**os.environ, "SANDBOX_PORT": str(port)}, check=False).returncode
+            env = {**os.environ, "SANDBOX_PORT": str(port), "CRM_SYNC_SANDBOX": "1"}  # the job uses the sandbox, chosen
+            return subprocess.run(then, env=env, check=False).returncode
         return 0
     finally:
         server.should_exit = True

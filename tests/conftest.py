@@ -11,6 +11,8 @@ from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Tests run against sandboxes: chosen explicitly for every system, as `make demo` does (see connectors/config.py).
+os.environ.setdefault("CRM_SYNC_SANDBOX", "1")
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def test_garbage_fails_the_system_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, answer: Response, expected: str
 ) -> None:
     with serving(custom_crm_answering(answer)) as base_url:
+        monkeypatch.delenv("CRM_SYNC_SANDBOX")  # a configured system, not the sandbox
         monkeypatch.setenv("SOURCES__CUSTOMCRM__BASE_URL", base_url)
         monkeypatch.setenv("SOURCES__CUSTOMCRM__CREDENTIALS__API_KEY", "key")
         monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "w.duckdb"))
