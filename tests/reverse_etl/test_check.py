@@ -43,7 +43,8 @@ def test_a_phone_pasted_into_a_fax_field_is_caught(seeds: Path) -> None:
     found = messages(seeds)
     assert any(
         m.endswith(
-            f"{MAPPINGS}:{line}:{column}: flow 1 writes Fax a second time (first on line 5): a target field has one source per flow"
+            f"{MAPPINGS}:{line}:{column}: flow 1 writes Fax a second time (first on line 5): "
+            "a target field has one source per flow"
         )
         for m in found
     ), found
