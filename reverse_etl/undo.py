@@ -31,6 +31,8 @@ from reverse_etl.writers import Write, Writer, writer_for
 from reverse_etl.writers.base import same, value_at
 
 log = logging.getLogger("crm_sync.reverse_etl")
+# push_runs' counts of an undo run: records per state of their fields.
+UNDO_COUNTS = {"updated": "written", "rejected": "refused", "failed": "failed"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class UndoReport:
 
     def count(self, state: str) -> int:
         return sum(f.state == state for f in self.fields)
+
+    def records(self, state: str) -> int:
+        """Records with a field in this state (push_runs counts records, not fields)."""
+        return len(
+            {(f.overwrite.system, f.overwrite.entity, f.overwrite.record_id) for f in self.fields if f.state == state}
+        )
 
     @property
     def failed(self) -> bool:
@@ -85,17 +93,17 @@ def undo(
         with ExitStack() as stack:
             for system in systems:
                 mine = [o for o in overwrites if o.system == system]
+                undoing = SystemUndo(system, store, report.run_id)
                 try:
-                    writer = writers(system, stack.enter_context(client_for(system)))
-                    report.fields += SystemUndo(system, writer, store, report.run_id).run(mine)
+                    undoing.run(writers(system, stack.enter_context(client_for(system))), mine)
                 except Exception as exc:
                     error = describe(exc)
                     log.warning("%s: undo stopped: %s", system, error)
-                    done = {id(f.overwrite) for f in report.fields}
-                    report.fields += [FieldUndo(o, "failed", error=error) for o in mine if id(o) not in done]
+                    settled = {id(f.overwrite) for f in undoing.fields}
+                    undoing.fields += [FieldUndo(o, "failed", error=error) for o in mine if id(o) not in settled]
+                report.fields += undoing.fields
         if report.run_id is not None:
-            counts = {"updated": report.count("written"), "rejected": report.count("refused")}
-            counts["failed"] = report.count("failed")
+            counts = {name: report.records(state) for name, state in UNDO_COUNTS.items()}
             errors = "; ".join(sorted({f"{f.overwrite.system}: {f.error}" for f in report.fields if f.error})) or None
             store.finish_run(report.run_id, "failed" if report.failed else "ok", counts, errors)
     return report
@@ -104,47 +112,47 @@ def undo(
 class SystemUndo:
     """One system's share of an undo: read the records, sort the fields, write back what is still the run's."""
 
-    def __init__(self, system: str, writer: Writer, store: Warehouse, run_id: str | None) -> None:
+    def __init__(self, system: str, store: Warehouse, run_id: str | None) -> None:
         self.system = system
-        self.writer = writer
         self.store = store
         self.run_id = run_id  # None: a dry run, nothing is written
         self.api = {e.table: e.path for e in entities_of(system)}
+        self.fields: list[FieldUndo] = []  # settled so far: what a failure half-way leaves known
 
-    def run(self, overwrites: Sequence[Overwrite]) -> list[FieldUndo]:
-        decided: list[FieldUndo] = []
+    def run(self, writer: Writer, overwrites: Sequence[Overwrite]) -> None:
         for entity in dict.fromkeys(o.entity for o in overwrites):
             records: dict[str, list[Overwrite]] = {}
             for o in overwrites:
                 if o.entity == entity:
                     records.setdefault(o.record_id, []).append(o)
-            decided += self.entity(entity, records)
-        return decided
+            self.entity(writer, entity, records)
 
-    def entity(self, entity: str, records: dict[str, list[Overwrite]]) -> list[FieldUndo]:
+    def entity(self, writer: Writer, entity: str, records: dict[str, list[Overwrite]]) -> None:
         api = self.api[entity]
         decided: list[FieldUndo] = []
         for record_id, overwrites in records.items():
             try:
-                current = self.writer.client.get(api, record_id)
+                current = writer.client.get(api, record_id)
             except CRMError as exc:
                 decided += [FieldUndo(o, "failed", error=f"could not read the record: {exc}") for o in overwrites]
                 continue
-            decided += [self.decide(api, o, value_at(current, o.field)) for o in overwrites]
+            decided += [self.decide(writer, api, o, value_at(current, o.field)) for o in overwrites]
         to_write = [f for f in decided if f.state == "restore"]
         if self.run_id is None or not to_write:
-            return decided
-        return [f for f in decided if f.state != "restore"] + self.write(entity, api, to_write)
+            self.fields += decided
+            return
+        self.fields += [f for f in decided if f.state != "restore"]
+        self.fields += self.write(writer, entity, api, to_write)
 
-    def decide(self, api: str, o: Overwrite, current: Any) -> FieldUndo:
+    def decide(self, writer: Writer, api: str, o: Overwrite, current: Any) -> FieldUndo:
         """restore when the field holds what the run wrote, restored when it holds the old value, else edited."""
-        if same(self.writer.convert(api, o.field, typed(o.value_type, o.new_value)), current):
+        if same(writer.convert(api, o.field, typed(o.value_type, o.new_value)), current):
             return FieldUndo(o, "restore", current)
-        if same(self.writer.convert(api, o.field, typed(o.value_type, o.old_value)), current):
+        if same(writer.convert(api, o.field, typed(o.value_type, o.old_value)), current):
             return FieldUndo(o, "restored", current)
         return FieldUndo(o, "edited", current)
 
-    def write(self, entity: str, api: str, fields: list[FieldUndo]) -> list[FieldUndo]:
+    def write(self, writer: Writer, entity: str, api: str, fields: list[FieldUndo]) -> list[FieldUndo]:
         assert self.run_id is not None
         by_record: dict[str, list[FieldUndo]] = {}
         for f in fields:
@@ -157,7 +165,7 @@ class SystemUndo:
             )
             for record_id, fs in by_record.items()
         ]
-        results = {r.key: r for r in self.writer.write(api, writes)}
+        results = {r.key: r for r in writer.write(api, writes)}
         at = utcnow()
         outcomes: list[Outcome] = []
         overwrites: list[Overwrite] = []
