@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(width=160)
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     with start_server(args.data_dir, args.records, systems, console) as server:
-        os.environ["SANDBOX_PORT"] = str(server.port)
+        os.environ.update(SANDBOX_PORT=str(server.port), CRM_SYNC_SANDBOX="1")
         # The server's limits are off; the clients' own pace (sources.<system>.requests_per_second) too, so
         # this measures the loaders as it did before the clients were paced.
         os.environ.update(unpaced_env(systems))

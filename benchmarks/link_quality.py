@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with served_sandbox(data_dir, args.records, args.seed) as port:
         timings["seed"] = time.perf_counter() - started
-        os.environ["SANDBOX_PORT"] = str(port)
+        os.environ.update(SANDBOX_PORT=str(port), CRM_SYNC_SANDBOX="1")
         from ingest.pipeline import ingest
 
         t = time.perf_counter()

@@ -142,11 +142,16 @@ def build_warehouse(data: Path, db: Path) -> dict[str, int]:
     db.unlink(missing_ok=True)
     Path(f"{db}.wal").unlink(missing_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="matching-schema-"))
-    saved = {k: os.environ.get(k) for k in ("SANDBOX_PORT", "DBT_DUCKDB_PATH", "CRM_SYNC_PIPELINES_DIR")}
+    saved = {
+        k: os.environ.get(k) for k in ("SANDBOX_PORT", "CRM_SYNC_SANDBOX", "DBT_DUCKDB_PATH", "CRM_SYNC_PIPELINES_DIR")
+    }
     try:
         with served_sandbox(scratch / "sandbox", records=20, seed=1) as port:
             os.environ.update(
-                SANDBOX_PORT=str(port), DBT_DUCKDB_PATH=str(db), CRM_SYNC_PIPELINES_DIR=str(scratch / "pipelines")
+                SANDBOX_PORT=str(port),
+                CRM_SYNC_SANDBOX="1",
+                DBT_DUCKDB_PATH=str(db),
+                CRM_SYNC_PIPELINES_DIR=str(scratch / "pipelines"),
             )
             from ingest.pipeline import ingest
 

@@ -358,6 +358,7 @@ def measure_sync(records: int, work: Path, tree: Path, console: Console) -> dict
             **os.environ,
             **unpaced_env(SYSTEMS),
             "SANDBOX_PORT": str(served.port),
+            "CRM_SYNC_SANDBOX": "1",
             "DBT_DUCKDB_PATH": str(work / "warehouse.duckdb"),
             "CRM_SYNC_PIPELINES_DIR": str(work / "pipelines"),
             "DBT_TARGET_PATH": str(work / "target"),
