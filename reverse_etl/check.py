@@ -37,15 +37,15 @@ TYPE_FAMILIES = {
     "country_code": {"text"},
 }
 # What a field holds, told by its name: a mapping between two kinds is a mistake (a phone number is no fax
-# number, a VAT number no registry number), unless its compare_as declares the target's kind (flow 4 reads the
-# organisation number out of WebCRM's VAT number). Checked in order: "Fax" before "phone", "vat" before "number".
+# number; a VAT number is no registry number: "GB930349102" overwrote a UK company number "03646624" in Zoho when
+# WebCRM's VAT number was mapped to Custom CRM's OrgNumber). Checked in order: "Fax" before "phone".
 KINDS = (
-    ("fax", re.compile(r"fax", re.I)),
-    ("vat_number", re.compile(r"vat", re.I)),
-    ("org_number", re.compile(r"org_?number|chamber_?of_?commerce|account_number", re.I)),
-    ("email", re.compile(r"e_?mail", re.I)),
-    ("phone", re.compile(r"phone|mobile|telephone", re.I)),
-    ("website", re.compile(r"website|www|url", re.I)),
+    ("fax numbers", re.compile(r"fax", re.I)),
+    ("VAT numbers", re.compile(r"vat", re.I)),
+    ("organisation numbers", re.compile(r"org_?number|chamber_?of_?commerce|account_number", re.I)),
+    ("e-mail addresses", re.compile(r"e_?mail", re.I)),
+    ("phone numbers", re.compile(r"phone|mobile|telephone", re.I)),
+    ("web addresses", re.compile(r"website|www|url", re.I)),
 )
 
 
@@ -280,13 +280,13 @@ class Checker:
                         path, row, f"{side}_field", f"{row[f'{side}_field']} holds {raw_type}, not a {value_type}"
                     )
         source_kind, target_kind = kind(row["source_field"]), kind(row["target_field"])
-        if source_kind and target_kind and source_kind != target_kind and row["compare_as"] != target_kind:
+        if source_kind and target_kind and source_kind != target_kind:
             self.problem(
                 path,
                 row,
                 "target_field",
-                f"{row['source_field']} holds a {source_kind.replace('_', ' ')} and {row['target_field']} a "
-                f"{target_kind.replace('_', ' ')}: a pasted row? (compare_as {target_kind} declares a conversion)",
+                f"{row['source_field']} holds {source_kind}, {row['target_field']} {target_kind}: "
+                "a mapping connects fields of one kind",
             )
 
     def reference(self, path: Path, row: Row, flow: Row, flows: dict[str, Row]) -> None:

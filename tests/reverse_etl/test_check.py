@@ -36,6 +36,14 @@ def test_the_shipped_seeds_pass() -> None:
     assert check() == []
 
 
+def test_a_vat_number_into_an_organisation_number_is_caught(seeds: Path) -> None:
+    row = "4,OrganisationVatNumber,vat_number,OrgNumber,org_number,string,project,true,,org_number"
+    line = append(seeds, MAPPINGS, row)
+    column = row.index("OrgNumber") + 1
+    message = "OrganisationVatNumber holds VAT numbers, OrgNumber organisation numbers: a mapping connects fields"
+    assert any(f"{MAPPINGS}:{line}:{column}: {message}" in m for m in messages(seeds))
+
+
 def test_a_phone_pasted_into_a_fax_field_is_caught(seeds: Path) -> None:
     row = "1,Phone,phone,Fax,fax,string,project,true,,phone"
     line = append(seeds, MAPPINGS, row)
@@ -48,7 +56,7 @@ def test_a_phone_pasted_into_a_fax_field_is_caught(seeds: Path) -> None:
         )
         for m in found
     ), found
-    assert any(f"{MAPPINGS}:{line}:{column}: Phone holds a phone and Fax a fax" in m for m in found), found
+    assert any(f"{MAPPINGS}:{line}:{column}: Phone holds phone numbers, Fax fax numbers" in m for m in found), found
 
 
 def test_an_unknown_field_and_column_name_their_cell(seeds: Path) -> None:
