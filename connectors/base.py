@@ -120,7 +120,10 @@ class Client:
         self, url: str, form: dict[str, str], *, headers: dict[str, str] | None = None, field: str = "access_token"
     ) -> dict[str, Any]:
         """POST a token request; the answer's JSON object, or CRMError (the API's own error text, never the form)."""
-        response = self.http.post(url, data=form, headers=headers or {})
+        try:
+            response = self.http.post(url, data=form, headers=headers or {})
+        except httpx.ConnectError as exc:
+            raise CRMError(self.system, "token", None, self._unreachable(url, exc)) from exc
         body = json_object(response)
         if response.status_code != 200 or field not in body or body.get("IsError"):
             raise CRMError(self.system, "token", response.status_code, f"token refused: {body}")
@@ -204,9 +207,14 @@ class Client:
                 self.calls += 1
             try:
                 response = self.http.request(method, self.url(path), headers=headers, **kwargs)
+            except httpx.ConnectError as exc:
+                # Nothing listens there (or the name does not resolve): waiting will not change that.
+                raise CRMError(self.system, entity, None, self._unreachable(path, exc)) from exc
             except httpx.TransportError as exc:
                 if not repeatable or attempt + 1 >= self.retry.attempts:
-                    raise CRMError(self.system, entity, None, f"{type(exc).__name__}: {exc}") from exc
+                    raise CRMError(
+                        self.system, entity, None, f"{type(exc).__name__} from {self._redacted(path)}: {exc}"
+                    ) from exc
                 self._sleep(self.retry.backoff(attempt), f"{type(exc).__name__}", entity)
                 attempt += 1
                 continue
@@ -232,6 +240,16 @@ class Client:
             if response.status_code == 401:
                 raise CRMError(self.system, entity, 401, f"credentials refused: {_excerpt(response)}")
             return response
+
+    def _redacted(self, path: str) -> str:
+        """The URL without its query (which may carry a key)."""
+        return self.url(path).split("?", 1)[0]
+
+    def _unreachable(self, path: str, exc: httpx.ConnectError) -> str:
+        return (
+            f"cannot connect to {self._redacted(path)} ({exc}): check sources.{self.system}.base_url and that the "
+            "service is up (for the sandbox: is `python -m sandbox serve` running on SANDBOX_PORT?)"
+        )
 
     def get_json(self, path: str, *, entity: str = "", **kwargs: Any) -> Any:
         """GET that must succeed; 204/304 mean no content (None)."""
