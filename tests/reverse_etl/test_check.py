@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -114,3 +115,11 @@ def test_extra_columns_are_allowed(seeds: Path) -> None:
 def test_the_check_command_exits_0_on_the_shipped_seeds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     assert "no mistakes" in capsys.readouterr().out
+
+
+def test_the_readmes_example_row_passes(seeds: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = re.search(r"`(11,DateOfBirth,[^`]*)`", readme)
+    assert row is not None
+    append(seeds, MAPPINGS, row[1])
+    assert check(seeds) == []
