@@ -118,9 +118,14 @@ def split_line(text: str) -> tuple[list[Cell], int | None]:
         i = end + 1
 
 
+def shown(path: Path) -> str:
+    """A seed's path as messages name it: relative to the project when it is in it."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def read_rows(path: Path, required: tuple[str, ...], problems: list[Problem]) -> list[Row]:
     """The rows that parse; a problem for each that does not (wrong number of fields, unclosed quote)."""
-    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    name = shown(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines:
         problems.append(Problem(name, 1, 1, "the file is empty; its first line must name the columns"))
@@ -196,8 +201,7 @@ class Checker:
         self.problems: list[Problem] = []
 
     def problem(self, path: Path, row: Row, column: str, message: str) -> None:
-        name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
-        self.problems.append(Problem(name, row.line, row.at(column), message))
+        self.problems.append(Problem(shown(path), row.line, row.at(column), message))
 
     def entity(self, path: Path, row: Row, system_column: str, entity_column: str) -> dict[str, str] | None:
         """The raw columns of the row's system and entity; a problem (and None) when either is unknown."""
