@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from connectors.config import SYSTEMS, warehouse_path
+from connectors.config import SYSTEMS, ConfigurationError, enabled_systems, warehouse_path
 from ingest.pipeline import SystemResult, ingest
 
 
@@ -54,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown systems {sorted(unknown)}; known: {', '.join(SYSTEMS)}")
     console = Console()
+    try:
+        systems = [s for s in args.systems if s in enabled_systems()]  # before the first read
+    except ConfigurationError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        return 3
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -69,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 tasks[label] = progress.add_task(label, total=None)
             progress.advance(tasks[label], rows)
 
-        results = ingest(args.systems, full_refresh=args.full_refresh, progress=advance)
+        results = ingest(systems, full_refresh=args.full_refresh, progress=advance)
     console.print(summary(results))
     return 1 if any(r.error for r in results) else 0
 
