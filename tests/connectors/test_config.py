@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from connectors.config import SYSTEMS, ConfigurationError, client_for, enabled_systems, system_config
+from connectors.config import (
+    SYSTEMS,
+    ConfigurationError,
+    client_for,
+    enabled_systems,
+    sandbox_chosen,
+    system_config,
+)
 from reverse_etl.__main__ import EXIT_CONFIG, main
 from tests.helpers.sandbox import RunningSandbox
 
@@ -101,3 +108,12 @@ def test_the_product_does_not_import_the_emulator() -> None:
                 if any(n == "sandbox" or n.startswith("sandbox.") for n in names):
                     importers.append(str(path.relative_to(ROOT)))
     assert importers == []
+
+
+def test_the_sandbox_is_chosen_by_variable_or_config_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CRM_SYNC_SANDBOX")
+    assert not sandbox_chosen()
+    monkeypatch.setenv("SANDBOX__ENABLED", "true")  # [sandbox] enabled = true in .dlt/config.toml
+    assert sandbox_chosen()
+    monkeypatch.setenv("CRM_SYNC_SANDBOX", "0")  # the variable, when set, decides
+    assert not sandbox_chosen()
