@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,sandbox]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -38,7 +38,7 @@ test: lint
 # Speed, as ratios to baselines measured in the same run; results are explained in benchmarks/RESULTS.md.
 # The matching benchmark also needs Splink, the `bench` extra (not part of dev: `make test` does not need it).
 $(VENV)/.installed-bench: $(VENV)/.installed
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,bench]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,sandbox,bench]'
 	touch $@
 
 bench: install $(VENV)/.installed-bench
