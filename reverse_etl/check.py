@@ -86,34 +86,32 @@ class Row:
         return self.cells[name].column
 
 
+def _closing_quote(text: str, i: int) -> int | None:
+    """Where the quoted field opened before position i ends ("" inside is a quote), or None."""
+    while i < len(text):
+        if text[i] == '"':
+            if text[i + 1 : i + 2] != '"':
+                return i
+            i += 1
+        i += 1
+    return None
+
+
 def split_line(text: str) -> tuple[list[Cell], int | None]:
     """The fields of one CSV line with their columns; and the column of a quote that is never closed."""
     cells: list[Cell] = []
-    i, n = 0, len(text)
+    i = 0
     while True:
-        start = i
-        if i < n and text[i] == '"':
-            value, i = [], i + 1
-            while True:
-                if i >= n:
-                    return cells, start + 1
-                if text[i] == '"':
-                    if i + 1 < n and text[i + 1] == '"':
-                        value.append('"')
-                        i += 2
-                        continue
-                    i += 1
-                    break
-                value.append(text[i])
-                i += 1
-            end = text.find(",", i)
-            end = n if end < 0 else end
-            cells.append(Cell("".join(value) + text[i:end], start + 1))
-        else:
-            end = text.find(",", i)
-            end = n if end < 0 else end
-            cells.append(Cell(text[i:end], start + 1))
-        if end >= n:
+        start, quoted = i, ""
+        if text[i : i + 1] == '"':
+            closing = _closing_quote(text, i + 1)
+            if closing is None:
+                return cells, start + 1
+            quoted, i = text[i + 1 : closing].replace('""', '"'), closing + 1
+        end = text.find(",", i)
+        end = len(text) if end < 0 else end
+        cells.append(Cell(quoted + text[i:end], start + 1))
+        if end == len(text):
             return cells, None
         i = end + 1
 
@@ -131,11 +129,14 @@ def read_rows(path: Path, required: tuple[str, ...], problems: list[Problem]) ->
         problems.append(Problem(name, 1, 1, "the file is empty; its first line must name the columns"))
         return []
     header, unclosed = split_line(lines[0])
+    if unclosed is not None:
+        problems.append(Problem(name, 1, unclosed, "a quote opened here is never closed"))
+        return []
     names = [c.value.strip() for c in header]
     for column in required:
         if column not in names:
             problems.append(Problem(name, 1, len(lines[0]) + 1, f"column {column!r} is missing from the header"))
-    if unclosed or any(c not in names for c in required):
+    if any(c not in names for c in required):
         return []
     rows: list[Row] = []
     for number, text in enumerate(lines[1:], start=2):
