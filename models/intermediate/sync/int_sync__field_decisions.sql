@@ -77,8 +77,8 @@ components as (
         count(distinct case when is_edited then coalesce(canonical, '') end) as edited_values,
         sum(case when is_edited and canonical is not null then 1 else 0 end) as filled_edits,
         -- one policy per attribute: its fields' rows should agree (seeds/field_mappings.csv)
-        min(first_meeting) as first_meeting,
-        min(on_clear) as on_clear
+        coalesce(min(first_meeting), 'quality') as first_meeting,
+        coalesce(min(on_clear), 'hold') as on_clear
     from marked
     group by component_id
 
