@@ -41,7 +41,7 @@ from benchmarks.link_quality import served_sandbox
 ROOT = Path(__file__).resolve().parent.parent
 COUNTRIES = ("NO", "DK", "NL", "GB")  # the sandbox's countries (sandbox/world.py)
 ORG_FIELDS = {"OrgNumber", "Account_Number", "ChamberOfCommerce"}
-VAT_SHAPE = re.compile(r"[A-Z]{2}[0-9A-Z]{8,12}")
+VAT_SHAPE = re.compile(r"(?:[A-Z]{2})+[0-9][0-9A-Z]{7,11}")  # NL123456789B01, GBGB123456789
 WORSE = ("case lost", "country code lost", "information dropped", "fewer digits", "another identifier kind")
 
 

@@ -111,12 +111,13 @@
 
 {#-
     Text as a person compares it: lower case in every script, accents and ø, æ, ß folded (ascii_fold), dots,
-    slashes and apostrophes dropped (A/S = A.S. = AS), any other run of punctuation, symbols and spaces one space.
-    A value with nothing left (only symbols or emoji) is compared as written, never as empty.
+    slashes and apostrophes dropped (A/S = A.S. = AS), any other run of punctuation, symbols and spaces one space,
+    and a Norwegian legal form written in front taken to the end ("AS Fjord" = "Fjord AS"). A value with nothing left (only symbols or emoji) is compared as written, never as empty.
 -#}
 {% macro sync_fold_text(expr) -%}
     {%- set dropped = regex_replace_all(ascii_fold(expr), "[./''’]", '') -%}
-    coalesce(nullif(trim({{ regex_replace_all(dropped, text_separators(), ' ') }}), ''), {{ expr }})
+    {%- set words = 'trim(' ~ regex_replace_all(dropped, text_separators(), ' ') ~ ')' -%}
+    coalesce(nullif({{ regex_replace_all(words, '^(as|asa) (.+)$', '\\2 \\1') }}, ''), {{ expr }})
 {%- endmacro %}
 
 {#- A regular expression for a run of punctuation, symbols and spaces, in any script. -#}

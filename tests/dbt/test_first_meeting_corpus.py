@@ -75,6 +75,7 @@ CORPUS = [
         (1, "Gregersen og Wulff A/S"),
     ),
     Pair("legal form repeated", "text", "FJORD AS AS", "Fjord AS", "NO", (0, "Fjord AS")),
+    Pair("legal form in front", "text", "AS Birkeland Kompetanse", "birkeland kompetanse as", "NO", None),
     Pair("sharp s and umlaut", "text", "Großhandel Müller GmbH", "GROSSHANDEL MÜLLER GMBH", "GB", None),
     Pair("accents", "text", "Café Ærø", "CAFE AERO", "DK", None),
     Pair("cyrillic case", "text", "Москва Трейд", "МОСКВА ТРЕЙД", "GB", None),
