@@ -2,10 +2,12 @@
     Every slot (int_sync__slots) in the form the merge compares it, with its field's policy and what the merge
     needs to judge its value at a first meeting.
 
-    - Phones are compared in E.164, a national number read in its record's country, else its cluster's most
-      common country, else the country of an international number elsewhere in the cluster (seeds/phone_countries,
-      generated from the phonenumbers library): "+45 23 76 02 08" = "23760208" in a Danish record, "06 42116340"
-      = "0031 642116340" in a Dutch one, "+44 (0)20 7946 0958" = "020 7946 0958".
+    - Phones are compared in E.164. A national number is read as the national form of an international number of
+      the same attribute when it is one, else in its record's country, else its cluster's most common country,
+      else the country of an international number elsewhere in the cluster, the first that gives a number of
+      that country's length (seeds/phone_countries, generated from the phonenumbers library): "+45 23 76 02 08"
+      = "23760208" in a Danish record, "06 42116340" = "0031 642116340" in a Dutch one, "+44 (0)20 7946 0958" =
+      "020 7946 0958".
     - Text, e-mails, websites and org numbers are compared as sync_canonical (macros/sync.sql) makes them:
       case, accents, spacing and punctuation aside; registry numbers without prefix or MVA.
     - A field whose policy lets the sync restyle it (normalise) is compared as written, so the better form wins.
