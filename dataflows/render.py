@@ -29,6 +29,18 @@ ORIGINS = {
     "project": "the project's own mapping, not in the document (most flows list no fields there)",
 }
 
+# The per-field policies of seeds/field_mappings.csv, as every document explains them.
+POLICIES = [
+    "- First meeting: which value wins when linked records first meet and really differ (two forms of one value, "
+    "such as case, spacing, punctuation or a phone's national and international form, never differ). *quality*: "
+    "filled over empty, valid for its type over invalid, more information over less (country code, legal form, "
+    "full street, mixed case), then the system further up the chain of flows, then the system's name; a system's "
+    "name: that system's value first; *fill_empty*: only empty properties are filled.",
+    "- Normalise: whether the sync may restyle a value's form (*no*: two forms of one value are left as they are).",
+    "- On clear: when one system empties a filled property. *hold*: nothing is written, the clear is listed in "
+    "``sync_held_clears``; *propagate*: the clear is written everywhere; *restore*: the value is written back.",
+]
+
 
 @dataclass(frozen=True)
 class Mapping:
@@ -40,6 +52,9 @@ class Mapping:
     origin: str
     read_back: bool
     reference_flow_id: int | None
+    first_meeting: str
+    normalise: bool
+    on_clear: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,9 @@ def load_flows(seeds: Path = SEEDS) -> list[Flow]:
                 row["origin"],
                 _bool(row["read_back"], f"field_mappings.csv line {n}"),
                 int(row["reference_flow_id"]) if row["reference_flow_id"] else None,
+                row["first_meeting"],
+                _bool(row["normalise"], f"field_mappings.csv line {n}"),
+                row["on_clear"],
             )
         )
     flows = []
@@ -170,10 +188,20 @@ def _flow_section(flow: Flow, names: dict[int, str]) -> list[str]:
         data_type = m.target_type
         if m.reference_flow_id is not None:
             data_type += f" (via flow {m.reference_flow_id}, ``{names[m.reference_flow_id]}``)"
-        rows.append((m.source_field, m.target_field, data_type, m.origin, "yes" if m.read_back else "no"))
-    lines += _table(
-        (f"{source} Property", f"{target} Property", f"{target_system} Data Type", "Origin", "Read back"), rows
-    )
+        rows.append(
+            (
+                m.source_field,
+                m.target_field,
+                data_type,
+                m.origin,
+                "yes" if m.read_back else "no",
+                m.first_meeting,
+                "yes" if m.normalise else "no",
+                m.on_clear,
+            )
+        )
+    header = (f"{source} Property", f"{target} Property", f"{target_system} Data Type", "Origin", "Read back")
+    lines += _table((*header, "First meeting", "Normalise", "On clear"), rows)
     return [*lines, ""]
 
 
@@ -191,6 +219,7 @@ def render_document(document: str, flows: list[Flow], names: dict[int, str]) -> 
         "- Origin: " + "; ".join(f"*{o}*: {ORIGINS.get(o, o)}" for o in origins) + ".",
         "- Read back: where one source property feeds several target properties, the target property read back "
         "when the target is edited (the first listed, unless only another one was edited).",
+        *POLICIES,
         "",
     ]
     for flow in flows:

@@ -68,9 +68,14 @@
 {%- endmacro %}
 
 
-{#- `expr` as text, NULL when blank: the sync's one notion of an empty value. -#}
+{#-
+    `expr` as text, NULL when blank: the sync's one notion of an empty value. Blank is also a value made only of
+    whitespace and invisible characters (no-break spaces, zero-width spaces and joiners, the byte-order mark),
+    which people cannot tell from an empty field; they are trimmed from both ends of every value too.
+-#}
 {% macro sync_text(expr) -%}
-    nullif(trim(cast({{ expr }} as {{ dbt.type_string() }})), '')
+    {%- set blank = '[[:space:]  ᠎ -‏ -  -⁤　﻿]+' -%}
+    nullif({{ regex_replace_all('cast(' ~ expr ~ ' as ' ~ dbt.type_string() ~ ')', '^' ~ blank ~ '|' ~ blank ~ '$', '') }}, '')
 {%- endmacro %}
 
 
@@ -81,13 +86,19 @@
 
 
 {#-
-    A value in the form the two sides are compared in (compare_as): two spellings of one value are not an edit.
+    A value in the form the two sides are compared in (compare_as): two forms of one value are not an edit, so they
+    are never written over each other and count as agreed. Text: case, accents, spacing and punctuation aside
+    (sync_fold_text); e-mail: lower case without spaces or mailto:; phone: digits and a leading plus only (the
+    E.164 form needs the record's country: int_sync__compared_slots); country: the ISO code; org_number: the
+    registry number without country prefix or MVA (NO 923 456 789 MVA = 923456789: a Norwegian or Danish VAT
+    number is the registry number); website: the host without scheme, www or path; decimal and date: the value.
     `country_iso` is the value's ISO code when the country_codes seed knows it.
 -#}
 {% macro sync_canonical(value, compare_as, country_iso) -%}
     case {{ compare_as }}
-        when 'email' then lower({{ value }})
-        when 'phone' then coalesce({{ normalise_phone(value) }}, {{ phone_kept(value) }})
+        when 'text' then {{ sync_fold_text(value) }}
+        when 'email' then coalesce({{ normalise_email(value) }}, lower({{ value }}))
+        when 'phone' then {{ phone_kept(value) }}
         when 'country' then coalesce({{ country_iso }}, upper({{ value }}))
         when 'org_number' then coalesce({{ normalise_org_number(value) }}, upper({{ value }}))
         when 'website' then coalesce({{ normalise_web_domain(value) }}, lower({{ value }}))
@@ -95,6 +106,33 @@
         when 'date' then cast({{ dbt.safe_cast(value, 'date') }} as {{ dbt.type_string() }})
         else {{ value }}
     end
+{%- endmacro %}
+
+
+{#-
+    Text as a person compares it: lower case in every script, accents and ø, æ, ß folded (ascii_fold), dots,
+    slashes and apostrophes dropped (A/S = A.S. = AS), any other run of punctuation, symbols and spaces one space,
+    and a Norwegian legal form written in front taken to the end ("AS Fjord" = "Fjord AS"). A value with nothing left (only symbols or emoji) is compared as written, never as empty.
+-#}
+{% macro sync_fold_text(expr) -%}
+    {%- set dropped = regex_replace_all(ascii_fold(expr), "[./''’]", '') -%}
+    {%- set words = 'trim(' ~ regex_replace_all(dropped, text_separators(), ' ') ~ ')' -%}
+    coalesce(nullif({{ regex_replace_all(words, '^(as|asa) (.+)$', '\\2 \\1') }}, ''), {{ expr }})
+{%- endmacro %}
+
+{#- A regular expression for a run of punctuation, symbols and spaces, in any script. -#}
+{% macro text_separators() -%}
+    {{ return(adapter.dispatch('text_separators', 'crm_sync')()) }}
+{%- endmacro %}
+
+{#- RE2's Unicode classes. -#}
+{% macro duckdb__text_separators() -%}
+    {{ return('[\\pP\\pS\\pZ[:space:]]+') }}
+{%- endmacro %}
+
+{#- PostgreSQL's POSIX classes follow the database's locale (UTF-8: every script's punctuation). -#}
+{% macro default__text_separators() -%}
+    {{ return('[[:punct:][:space:]]+') }}
 {%- endmacro %}
 
 
@@ -261,4 +299,74 @@
         {{ "'" ~ parent[0] ~ "'" if parent[0] else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as parent_system,
         {{ "'" ~ parent[1] ~ "'" if parent[1] else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as parent_entity
     {%- endfor %}
+{%- endmacro %}
+
+
+{#-
+    Each synced field's policy (seeds/field_mappings.csv first_meeting, normalise, on_clear), as an inline relation
+    (system, entity, field, first_meeting, normalise, on_clear): both sides of every enabled mapping row. A field
+    that several rows name takes the first row's policy in sort order (the rows of one attribute should agree).
+-#}
+{% macro field_policies(flows) -%}
+    {%- set policies = {} -%}
+    {%- for flow in flows -%}
+        {%- for m in flow.mappings -%}
+            {%- set policy = (m.first_meeting or 'quality', m.normalise or false, m.on_clear or 'hold') -%}
+            {%- for side in [(flow.source_system, flow.source_entity, m.source_field),
+                             (flow.target_system, flow.target_entity, m.target_field)] -%}
+                {%- set key = side | join('|') -%}
+                {%- if key not in policies or policy < policies[key] -%}
+                    {%- do policies.update({key: policy}) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for key, policy in policies | dictsort %}
+    {%- set system, entity, field = key.split('|') %}
+    {% if not loop.first %}union all {% endif -%}
+    select '{{ system }}' as system, '{{ entity }}' as entity, '{{ field }}' as field,
+        '{{ policy[0] }}' as first_meeting, {{ 'true' if policy[1] else 'false' }} as normalise,
+        '{{ policy[2] }}' as on_clear
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#-
+    Whether a registry number (normalise_org_number's form: no country prefix, no MVA) is one of its country's:
+    Norway 9 digits with the MOD11 check digit, Denmark 8 (CVR, weights 2765432 1), the Netherlands 8 (KvK), the
+    UK 8 digits or two letters and 6 (SC, NI, OC, ...), Sweden 10, Finland 8; elsewhere 6 digits or more. A VAT
+    number of the Netherlands or the UK (another kind of number) is not valid in an org-number field.
+-#}
+{% macro org_number_valid(number, country) -%}
+    case {{ country }}
+        when 'NO' then {{ regex_full_match(number, '[0-9]{9}') }} and {{ mod11_sum(number, [3, 2, 7, 6, 5, 4, 3, 2, 1]) }} = 0
+        when 'DK' then {{ regex_full_match(number, '[0-9]{8}') }} and {{ mod11_sum(number, [2, 7, 6, 5, 4, 3, 2, 1]) }} = 0
+        when 'NL' then {{ regex_full_match(number, '[0-9]{8}') }}
+        when 'GB' then {{ regex_full_match(number, '[0-9]{8}|[A-Z]{2}[0-9]{6}') }}
+        when 'SE' then {{ regex_full_match(number, '[0-9]{10}') }}
+        when 'FI' then {{ regex_full_match(number, '[0-9]{8}') }}
+        else length({{ regex_replace_all(number, '[^0-9]', '') }}) >= 6
+    end
+{%- endmacro %}
+
+{#- The weighted sum of a number's digits modulo 11 (a digit that is not one counts as NULL). -#}
+{% macro mod11_sum(number, weights) -%}
+    ({% for w in weights %}{{ dbt.safe_cast('substr(' ~ number ~ ', ' ~ loop.index ~ ', 1)', 'integer') }} * {{ w }}{{ ' + ' if not loop.last }}{% endfor %}) % 11
+{%- endmacro %}
+
+
+{#- Whether the words of `whole` include every word of `part` and at least one more (a legal form, a street
+    number): more information, not the same words repeated ("Fjord AS AS" is not more than "Fjord AS"). -#}
+{% macro words_contain(whole, part) -%}
+    {{ return(adapter.dispatch('words_contain', 'crm_sync')(whole, part)) }}
+{%- endmacro %}
+
+{% macro duckdb__words_contain(whole, part) -%}
+    (list_has_all(string_split({{ whole }}, ' '), string_split({{ part }}, ' '))
+        and not list_has_all(string_split({{ part }}, ' '), string_split({{ whole }}, ' ')))
+{%- endmacro %}
+
+{% macro default__words_contain(whole, part) -%}
+    (string_to_array({{ whole }}, ' ') @> string_to_array({{ part }}, ' ')
+        and not string_to_array({{ part }}, ' ') @> string_to_array({{ whole }}, ' '))
 {%- endmacro %}

@@ -59,6 +59,7 @@ def run_check(args: argparse.Namespace, console: Console) -> int:
 
 def run_push(args: argparse.Namespace, console: Console) -> int:
     from reverse_etl.check import preflight
+    from reverse_etl.preview import held_clears, preview_table, read_preview
     from reverse_etl.push import push
     from reverse_etl.report import push_errors, push_table, rejections_table, requests_table
     from reverse_etl.warehouse import Warehouse
@@ -79,6 +80,13 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
         shown = [r for s in report.systems for r in s.requests]
         if shown:
             console.print(requests_table(shown, args.show))
+        # Read this before the first real push: what it would change in values already there.
+        with Warehouse() as store:
+            previews, clears = read_preview(store, systems), held_clears(store)
+        if previews:
+            console.print(preview_table(previews))
+        for system, n in clears.items():
+            console.print(f"[yellow]{n:,} held clears[/yellow] emptied in {system}: not written (sync_held_clears)")
     console.print(push_table(report))
     for line in push_errors(report):
         console.print(line)

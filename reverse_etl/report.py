@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
+from reverse_etl.preview import preview_table
 from reverse_etl.push import PushReport
 from reverse_etl.sync import SyncReport
 from reverse_etl.undo import UndoReport
@@ -89,6 +90,11 @@ def sync_summary(report: SyncReport) -> list[Table | str]:
         systems.add_row(system, *cells, _number(report.conflicts.get(system, 0)))
 
     out: list[Table | str] = [links, systems]
+    if report.preview:
+        out.append(preview_table(report.preview, "Values the first round changed (real changes) or filled"))
+    if report.held_clears:
+        counts = ", ".join(f"{system} {n:,}" for system, n in sorted(report.held_clears.items()))
+        out.append(f"[yellow]Held clears[/yellow] (an emptied field not written anywhere; sync_held_clears): {counts}")
     if report.rejected:
         out.append(rejections_table(report.rejected))
     out += [f"[red]{error}[/red]" for error in report.errors()]

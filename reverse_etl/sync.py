@@ -33,6 +33,7 @@ from connectors.config import SYSTEMS, client_for, warehouse_path
 from ingest.pipeline import SystemResult, ingest
 from reverse_etl.check import preflight
 from reverse_etl.lock import exclusive
+from reverse_etl.preview import FieldPreview, held_clears, read_preview
 from reverse_etl.push import PushReport, push
 from reverse_etl.warehouse import Warehouse, utcnow
 
@@ -64,6 +65,8 @@ class SyncReport:
     links: list[dict[str, Any]] = field(default_factory=list)
     conflicts: dict[str, int] = field(default_factory=dict)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    preview: list[FieldPreview] = field(default_factory=list)  # the first round's planned updates per field
+    held_clears: dict[str, int] = field(default_factory=dict)  # per system that emptied a filled field
 
     def written(self) -> dict[str, Counter[str]]:
         """Per system: created and updated over all rounds; rejected, failed, waiting as the last round left them."""
@@ -148,6 +151,9 @@ def sync(
             if not build.ok:
                 report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
                 break
+            if number == 1:
+                with Warehouse() as store:
+                    report.preview = read_preview(store, systems)
             with console.status(f"round {number}: push"):
                 # What the API refused is retried once per sync when asked, not in every round.
                 retry = retry_rejected and number == 1
@@ -222,6 +228,7 @@ def _read_results(report: SyncReport) -> None:
                 report.links.append({**flow, **counts})
         if store.exists("sync_conflicts"):
             report.conflicts = store.conflicts_since(report.started_at)
+        report.held_clears = held_clears(store)
         run_ids = [r.push.run_id for r in report.rounds[-1:] if r.push is not None]
         if run_ids and store.exists("push_outcomes", "reverse_etl"):
             report.rejected = store.outcomes(run_ids, ["rejected", "held"])

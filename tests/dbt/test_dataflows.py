@@ -21,11 +21,15 @@ def test_check_fails_after_a_seed_edit_until_rendered_again(tmp_path: Path) -> N
     shutil.copytree(OUT, out)
     assert main(["--check", "--seeds", str(seeds), "--out", str(out)]) == 0
     with (seeds / "field_mappings.csv").open("a", encoding="utf-8") as f:
-        f.write("11,DateOfBirth,date_of_birth,Date_of_Birth,date_of_birth,date,project,true,\n")
+        f.write(
+            "11,DateOfBirth,date_of_birth,Date_of_Birth,date_of_birth,date,project,true,,date,fill_empty,false,hold\n"
+        )
     assert main(["--check", "--seeds", str(seeds), "--out", str(out)]) == 1
     assert main(["--seeds", str(seeds), "--out", str(out)]) == 0
     assert main(["--check", "--seeds", str(seeds), "--out", str(out)]) == 0
-    assert "   * - DateOfBirth" in (out / "poweroffice-zohocrm.rst").read_text(encoding="utf-8")
+    rendered = (out / "poweroffice-zohocrm.rst").read_text(encoding="utf-8")
+    assert "   * - DateOfBirth" in rendered
+    assert "     - fill_empty" in rendered, "the field's first-meeting policy is in its row"
 
 
 def test_one_document_per_source_document_with_origins_and_switched_off_flows() -> None:
@@ -44,3 +48,9 @@ def test_one_document_per_source_document_with_origins_and_switched_off_flows() 
     assert docs["customcrm-exact.rst"].count(".. warning::") == 1
     assert "This flow is switched off" in docs["customcrm-crmoffice.rst"]
     assert "confidential" not in "".join(docs.values()).lower()
+
+
+def test_every_field_shows_its_policies() -> None:
+    for text in render().values():
+        assert "     - First meeting" in text and "     - Normalise" in text and "     - On clear" in text
+        assert "*hold*: nothing is written" in text

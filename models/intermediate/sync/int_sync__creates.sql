@@ -79,6 +79,7 @@ unlinked as (
         and decisions.entity = unlinked_as_read.source_entity
         and decisions.record_id = unlinked_as_read.source_id
         and decisions.field = unlinked_as_read.source_field
+        and decisions.change <> 'held_clear'
 
 ),
 

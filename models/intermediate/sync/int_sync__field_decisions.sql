@@ -1,18 +1,28 @@
 {#-
     The three-way merge, per attribute of each real-world thing (component: the slots of one identity cluster that
-    hold one attribute, int_sync__slots) whose slots disagree. Each slot is compared with its agreed value (the
-    value the cluster last agreed on, sync_agreed_values):
+    hold one attribute, int_sync__compared_slots) whose slots disagree. Slots are compared in their compared form
+    (compare_as: two forms of one value are not a difference and are never written). Each slot is compared with
+    its agreed value (the value the cluster last agreed on, sync_agreed_values):
 
-      - the slots that moved away from it were edited; when they all hold one value, it wins ('one_side', also
-        when the edit emptied the field);
+      - the slots that moved away from it were edited; when they all hold one value, it wins ('one_side');
+      - edited slots that all emptied the field (a clear): the field's on_clear policy decides. `hold` (default):
+        nothing is written, the clear is listed (change 'held_clear', one row per value it would erase, never
+        sent; sync_held_clears); `restore`: the agreed value is written back ('restore'); `propagate`: the clear
+        is an edit like any other ('one_side');
       - edited slots that disagree: conflict; a filled value beats an empty one, then the newer edit (the record's
         modified time), then the field that is read back (Billing_City over Shipping_City of one Zoho account);
       - no slot edited since the agreement, or nothing agreed at all (records the matching just linked, two agreed
-        clusters joined): 'initial', among all the slots: a filled value beats an empty one, then the system further
-        up the chain of flows (system_precedence: PowerOffice and WebCRM, then Zoho, then Custom CRM), then the
-        field that is read back, then the system's name. Never the newer record: the records' modified times are
-        mostly the push's own writes, so a sync interrupted and resumed would settle differently from one that
-        ran straight through.
+        clusters joined): 'initial', a first meeting among all the slots, settled by the field's first_meeting
+        policy. `quality` (default), in this order: a filled value beats an empty one; a valid value for its type
+        beats an invalid one (is_valid: a phone that parses, a well-formed e-mail, an org number of its country's
+        length and check digit); more information beats less (a phone with its country code; a value that
+        contains another one of the component: the name with its legal form, the full street, more digits;
+        mixed case over all lower or all upper); then the system further up the chain of flows
+        (system_precedence: PowerOffice and WebCRM, then Zoho, then Custom CRM), then the field that is read back,
+        then the system's name. Never the newer record: the records' modified times are mostly the push's own
+        writes, so a sync interrupted and resumed would settle differently from one that ran straight through.
+        A system's name as policy: its filled value wins first, then quality. `fill_empty`: only empty slots
+        are written.
     A slot with nothing agreed (a record just linked, or one its API keeps refusing) takes no part in deciding what
     was edited: it gets the edit, and an edit on two agreed slots stays a logged conflict.
 
@@ -29,7 +39,7 @@ slots as (
         slots.*,
         agreed.agreed_value,
         agreed.record_id is not null as has_agreed_value
-    from {{ ref('int_sync__slots') }} as slots
+    from {{ ref('int_sync__compared_slots') }} as slots
     left join {{ ref('sync_agreed_values') }} as agreed
         on agreed.system = slots.system
         and agreed.entity = slots.entity
@@ -64,9 +74,37 @@ components as (
     select
         component_id,
         sum(case when is_edited then 1 else 0 end) as edited_slots,
-        count(distinct case when is_edited then coalesce(canonical, '') end) as edited_values
+        count(distinct case when is_edited then coalesce(canonical, '') end) as edited_values,
+        sum(case when is_edited and canonical is not null then 1 else 0 end) as filled_edits,
+        -- one policy per attribute: its fields' rows should agree (seeds/field_mappings.csv)
+        coalesce(min(first_meeting), 'quality') as first_meeting,
+        coalesce(min(on_clear), 'hold') as on_clear
     from marked
     group by component_id
+
+),
+
+{#- More information: how many other values of the component a value contains (words for text: "Fjord
+    Consulting AS" contains "Fjord Consulting", "Fjord AS AS" does not contain "Fjord AS"; characters otherwise:
+    "+4523760208" contains "23760208"). -#}
+informed as (
+
+    select
+        marked.component_id,
+        marked.system,
+        marked.entity,
+        marked.record_id,
+        marked.field,
+        count(distinct other.canonical) as contained_values
+    from marked
+    left join marked as other
+        on other.component_id = marked.component_id
+        and other.canonical <> marked.canonical
+        and case
+            when marked.compare_as = 'text' then {{ words_contain('marked.canonical', 'other.canonical') }}
+            else position(other.canonical in marked.canonical) > 0
+        end
+    group by 1, 2, 3, 4, 5
 
 ),
 
@@ -74,35 +112,64 @@ candidates as (
 
     select
         marked.*,
+        informed.contained_values,
+        components.first_meeting as component_first_meeting,
         case
             when components.edited_slots = 0 then 'initial'
+            when components.edited_values = 1 and components.filled_edits = 0 and components.on_clear = 'hold'
+                then 'held_clear'
+            when components.edited_values = 1 and components.filled_edits = 0 and components.on_clear = 'restore'
+                then 'restore'
             when components.edited_values = 1 then 'one_side'
             else 'conflict'
         end as change
     from marked
     inner join components on components.component_id = marked.component_id
-    -- Only edited slots can win; where nothing was edited since an agreement, every slot can.
-    where marked.is_edited or components.edited_slots = 0
+    inner join informed
+        on informed.component_id = marked.component_id
+        and informed.system = marked.system
+        and informed.entity = marked.entity
+        and informed.record_id = marked.record_id
+        and informed.field = marked.field
+
+),
+
+eligible as (
+
+    select *
+    from candidates
+    -- Only edited slots can win; where nothing was edited since an agreement, every slot can; a clear to
+    -- restore is won by the slots that still hold the agreed value.
+    where case change
+        when 'initial' then true
+        when 'restore' then not is_edited and canonical is not null
+        else is_edited
+    end
 
 ),
 
 ranked as (
 
     select
-        candidates.*,
+        eligible.*,
         row_number() over (
             partition by component_id
             order by
-                case when change = 'one_side' then 0 when canonical is not null then 0 else 1 end,
+                case when change in ('one_side', 'held_clear') then 0 when canonical is not null then 0 else 1 end,
+                case when change = 'initial' and component_first_meeting = system then 0 else 1 end,
+                case when change = 'initial' and not is_valid then 1 else 0 end,
+                case when change = 'initial' and not has_country_code then 1 else 0 end,
+                case when change = 'initial' then contained_values else 0 end desc,
+                case when change = 'initial' and not is_mixed_case then 1 else 0 end,
                 case when change = 'initial' then {{ system_precedence('system') }} else 0 end,
-                case when change = 'initial' then null else modified_at end desc,
+                case when change in ('initial', 'restore') then null else modified_at end desc,
                 case when is_read_back then 0 else 1 end,
                 system,
                 entity,
                 record_id,
                 field
         ) as candidate_rank
-    from candidates
+    from eligible
 
 ),
 
@@ -153,3 +220,6 @@ left join {{ ref('identity_clusters') }} as referenced
 where not {{ same_value('marked.canonical', 'winners.canonical') }}
     -- A reference whose record has no counterpart in the slot's system cannot be written.
     and (marked.compare_as <> 'reference' or winners.canonical is null or referenced.record_id is not null)
+    -- fill_empty: a first meeting fills empty fields and leaves differing filled ones as they are.
+    and not (winners.change = 'initial' and winners.component_first_meeting = 'fill_empty'
+        and marked.canonical is not null)

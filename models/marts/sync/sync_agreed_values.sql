@@ -1,5 +1,5 @@
 {#-
-    The agreed value of every synced field of every linked record (a slot, int_sync__slots): the value all the
+    The agreed value of every synced field of every linked record (a slot, int_sync__compared_slots): the value all the
     records of its identity cluster held for that attribute the last time they were seen to agree, in the
     compared form. The merge (int_sync__field_decisions) compares each slot with it: a slot that moved away from it
     was edited. A value counts as agreed only once the warehouse has read it back from every system, so what the
@@ -20,7 +20,7 @@ with
 
 slots as (
 
-    select * from {{ ref('int_sync__slots') }}
+    select * from {{ ref('int_sync__compared_slots') }}
 
 ),
 

@@ -27,6 +27,8 @@ updates as (
         change,
         winner_modified_at as modified_at
     from {{ ref('int_sync__field_decisions') }}
+    -- a held clear is listed (sync_held_clears), never sent
+    where change <> 'held_clear'
 
 ),
 
