@@ -258,8 +258,20 @@ class Checker:
             targets.setdefault(target, row.line)
             if row["read_back"] not in BOOLEANS:
                 self.problem(path, row, "read_back", f"read_back is {row['read_back']!r}, not true or false")
+            self.policies(path, row, flow)
             self.fields(path, row, flow)
             self.reference(path, row, flow, flows)
+
+    def policies(self, path: Path, row: Row, flow: Row) -> None:
+        """The merge's per-field policies, where the seed has their columns (an empty cell takes the default)."""
+        allowed = {
+            "first_meeting": ("quality", "fill_empty", flow["source_system"], flow["target_system"]),
+            "normalise": BOOLEANS,
+            "on_clear": ("hold", "propagate", "restore"),
+        }
+        for column, values in allowed.items():
+            if column in row.cells and row[column] and row[column] not in values:
+                self.problem(path, row, column, f"{column} is {row[column]!r}; one of {', '.join(values)}")
 
     def fields(self, path: Path, row: Row, flow: Row) -> None:
         """Both fields exist in their systems' entities, with a type the value_type fits and the same kind."""

@@ -12,6 +12,7 @@ from reverse_etl.__main__ import main
 from reverse_etl.check import ROOT, check
 
 MAPPINGS = "field_mappings.csv"
+POLICIES = ",quality,false,hold"  # first_meeting, normalise, on_clear: the defaults
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_the_shipped_seeds_pass() -> None:
 
 
 def test_a_vat_number_into_an_organisation_number_is_caught(seeds: Path) -> None:
-    row = "4,OrganisationVatNumber,vat_number,OrgNumber,org_number,string,project,true,,org_number"
+    row = "4,OrganisationVatNumber,vat_number,OrgNumber,org_number,string,project,true,,org_number" + POLICIES
     line = append(seeds, MAPPINGS, row)
     column = row.index("OrgNumber") + 1
     message = "OrganisationVatNumber holds VAT numbers, OrgNumber organisation numbers: a mapping connects fields"
@@ -46,7 +47,7 @@ def test_a_vat_number_into_an_organisation_number_is_caught(seeds: Path) -> None
 
 
 def test_a_phone_pasted_into_a_fax_field_is_caught(seeds: Path) -> None:
-    row = "1,Phone,phone,Fax,fax,string,project,true,,phone"
+    row = "1,Phone,phone,Fax,fax,string,project,true,,phone" + POLICIES
     line = append(seeds, MAPPINGS, row)
     column = row.index("Fax") + 1
     found = messages(seeds)
@@ -61,7 +62,7 @@ def test_a_phone_pasted_into_a_fax_field_is_caught(seeds: Path) -> None:
 
 
 def test_an_unknown_field_and_column_name_their_cell(seeds: Path) -> None:
-    row = "9,Name,name,Acount_Name,account_nam,string,project,true,,text"
+    row = "9,Name,name,Acount_Name,account_nam,string,project,true,,text" + POLICIES
     line = append(seeds, MAPPINGS, row)
     field, column = row.index("Acount_Name") + 1, row.index("account_nam,") + 1
     found = messages(seeds)
@@ -74,17 +75,27 @@ def test_an_unknown_field_and_column_name_their_cell(seeds: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "at", "message"),
     [
-        ('11,"State,state,State,state,string,project,true,,text', '"State', "a quote opened here is never closed"),
+        ('11,"State,state,State,state,string,project,true,,text' + POLICIES, '"State', "a quote opened here is never closed"),
         # The README's old example row: 9 fields for 10 columns.
-        ("11,DateOfBirth,date_of_birth,Date_of_Birth,date_of_birth,date,project,true,", "", "9 fields for 10 columns"),
-        ("3,Amount,amount,Amount,amount,decimal,project,true,,decimal,x,y", "x,y", "12 fields for 10 columns"),
-        ("3,Amount,amount,Amount,amount,date,project,true,,decimal", "Amount", "Amount holds double, not a date"),
+        ("11,DateOfBirth,date_of_birth,Date_of_Birth,date_of_birth,date,project,true,", "", "9 fields for 13 columns"),
+        ("3,Amount,amount,Amount,amount,decimal,project,true,,decimal,quality,false,hold,x", "x", "14 fields for 13 columns"),
+        ("3,Amount,amount,Amount,amount,date,project,true,,decimal" + POLICIES, "Amount", "Amount holds double, not a date"),
         (
-            "5,PersonOrganisationId,organisation_id,CustomerId,customer_id,reference,project,true,1,reference",
+            "5,PersonOrganisationId,organisation_id,CustomerId,customer_id,reference,project,true,1,reference" + POLICIES,
             "1,ref",
             "flow 1 links zohocrm and customcrm, so its ids are no ids of webcrm and customcrm",
         ),
-        ("99,Name,name,Name,name,string,project,true,,text", "99", "flow '99' is not in seeds/flows.csv"),
+        ("99,Name,name,Name,name,string,project,true,,text" + POLICIES, "99", "flow '99' is not in seeds/flows.csv"),
+        (
+            "9,Name,name,Account_Name,account_name,string,project,true,,text,newest,false,forget",
+            "newest",
+            "first_meeting is 'newest'; one of quality, fill_empty, poweroffice, zohocrm",
+        ),
+        (
+            "9,Name,name,Account_Name,account_name,string,project,true,,text,quality,false,forget",
+            "forget",
+            "on_clear is 'forget'; one of hold, propagate, restore",
+        ),
     ],
 )
 def test_each_mistake_names_file_line_and_column(seeds: Path, row: str, at: str, message: str) -> None:
@@ -108,7 +119,7 @@ def test_a_flow_naming_an_unknown_entity(seeds: Path) -> None:
 def test_extra_columns_are_allowed(seeds: Path) -> None:
     path = seeds / MAPPINGS
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join([lines[0] + ",on_clear", *(f"{line},hold" for line in lines[1:])]) + "\n")
+    path.write_text("\n".join([lines[0] + ",comment", *(f"{line},checked" for line in lines[1:])]) + "\n")
     assert check(seeds) == []
 
 
