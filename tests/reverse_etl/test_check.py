@@ -75,13 +75,26 @@ def test_an_unknown_field_and_column_name_their_cell(seeds: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "at", "message"),
     [
-        ('11,"State,state,State,state,string,project,true,,text' + POLICIES, '"State', "a quote opened here is never closed"),
-        # The README's old example row: 9 fields for 10 columns.
-        ("11,DateOfBirth,date_of_birth,Date_of_Birth,date_of_birth,date,project,true,", "", "9 fields for 13 columns"),
-        ("3,Amount,amount,Amount,amount,decimal,project,true,,decimal,quality,false,hold,x", "x", "14 fields for 13 columns"),
-        ("3,Amount,amount,Amount,amount,date,project,true,,decimal" + POLICIES, "Amount", "Amount holds double, not a date"),
         (
-            "5,PersonOrganisationId,organisation_id,CustomerId,customer_id,reference,project,true,1,reference" + POLICIES,
+            '11,"State,state,State,state,string,project,true,,text' + POLICIES,
+            '"State',
+            "a quote opened here is never closed",
+        ),
+        # The README's old example row (9 fields for the 10 columns it then had).
+        ("11,DateOfBirth,date_of_birth,Date_of_Birth,date_of_birth,date,project,true,", "", "9 fields for 13 columns"),
+        (
+            "3,Amount,amount,Amount,amount,decimal,project,true,,decimal,quality,false,hold,x",
+            "x",
+            "14 fields for 13 columns",
+        ),
+        (
+            "3,Amount,amount,Amount,amount,date,project,true,,decimal" + POLICIES,
+            "Amount",
+            "Amount holds double, not a date",
+        ),
+        (
+            "5,PersonOrganisationId,organisation_id,CustomerId,customer_id,reference,project,true,1,reference"
+            + POLICIES,
             "1,ref",
             "flow 1 links zohocrm and customcrm, so its ids are no ids of webcrm and customcrm",
         ),
