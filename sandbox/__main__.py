@@ -1,4 +1,8 @@
-"""python -m sandbox serve | seed | info: run, fill and describe the local emulators of the six APIs."""
+"""python -m sandbox serve | seed | info | tour: run, fill, describe and show the local emulators of the six APIs.
+
+The product uses them only when chosen for every system: CRM_SYNC_SANDBOX=1 (it then reads the URLs and credentials
+from GET /_sandbox/info on SANDBOX_PORT, default 8765; `tour` sets both for the command it runs).
+"""
 
 from __future__ import annotations
 
@@ -148,12 +152,16 @@ def tour(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where the sandbox keeps its state")
-        p.add_argument("--port", type=int, default=DEFAULT_PORT)
+        # The same variable tells the product where the chosen sandbox is.
+        port = int(os.environ.get("SANDBOX_PORT", DEFAULT_PORT))
+        p.add_argument("--port", type=int, default=port, help=f"default: SANDBOX_PORT, or {DEFAULT_PORT} (now {port})")
 
     p_serve = sub.add_parser("serve", help="serve the six APIs until stopped")
     common(p_serve)

@@ -460,8 +460,10 @@ def test_a_client_is_safe_to_share_between_threads(world: RunningSandbox) -> Non
     assert c.calls - calls <= 48
 
 
-def test_pace_comes_from_the_system_and_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pace_comes_from_the_system_and_the_config(monkeypatch: pytest.MonkeyPatch, world: RunningSandbox) -> None:
     from connectors.config import client_for
+
+    monkeypatch.setenv("SANDBOX_PORT", world.base_url.rsplit(":", 1)[1])  # the chosen sandbox tells its URLs
 
     def interval(system: str) -> float:
         with client_for(system) as c:
@@ -475,8 +477,12 @@ def test_pace_comes_from_the_system_and_the_config(monkeypatch: pytest.MonkeyPat
     assert interval("customcrm") == pytest.approx(0.2)
 
 
-def test_concurrency_comes_from_the_writer_and_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrency_comes_from_the_writer_and_the_config(
+    monkeypatch: pytest.MonkeyPatch, world: RunningSandbox
+) -> None:
     from connectors.config import client_for
+
+    monkeypatch.setenv("SANDBOX_PORT", world.base_url.rsplit(":", 1)[1])  # the chosen sandbox tells its URLs
 
     def in_flight(system: str) -> int:
         with client_for(system) as c:
