@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = work / "warehouse.duckdb"
     os.environ["DBT_DUCKDB_PATH"] = str(warehouse)
     os.environ["CRM_SYNC_PIPELINES_DIR"] = str(work / "pipelines")
-    os.environ["DBT_TARGET_PATH"] = str(work / "target")
+    # one parse cache per project: main's and this checkout's must not read each other's
+    os.environ["DBT_TARGET_PATH"] = str(work / f"target-{args.project_dir.resolve().name}")
     os.environ["DBT_LOG_PATH"] = str(work / "logs")
     ingested = work / "ingested.duckdb"
     if not (args.reuse and ingested.exists()):
