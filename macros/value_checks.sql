@@ -36,6 +36,21 @@
 {%- endmacro %}
 
 
+{#- The C0 and C1 control characters but tab, CR and LF, as a regular expression class. PostgreSQL text cannot hold
+    NUL (nor can its regular expressions name it), so its class starts at U+0001. -#}
+{% macro control_character_class() -%}
+    {{ return(adapter.dispatch('control_character_class', 'crm_sync')()) }}
+{%- endmacro %}
+
+{% macro default__control_character_class() -%}
+    [\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]
+{%- endmacro %}
+
+{% macro postgres__control_character_class() -%}
+    [\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]
+{%- endmacro %}
+
+
 {#- Fields whose text may hold line breaks (descriptions, street addresses), by their staging column's name. -#}
 {% macro multiline_column_pattern() -%}.*(description|street|address).*{%- endmacro %}
 
@@ -50,7 +65,7 @@
     case
         when {{ value }} is null and {{ raw }} is not null then 'cast_failed'
         when {{ value }} is null then null
-        when {{ regex_contains(value, '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]') }} then 'control_character'
+        when {{ regex_contains(value, control_character_class()) }} then 'control_character'
         when {{ regex_contains(value, '[\\n\\r]') }}
             and not {{ regex_full_match(column, multiline_column_pattern()) }} then 'line_break'
         -- decimal(18, 2) is the form numbers are compared and written in (sync_canonical, sync_written).

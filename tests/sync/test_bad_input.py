@@ -4,7 +4,8 @@ was entered in, named in `rejected_values` and in the push's rejections; no othe
 value for it, and every valid edit made in the same sync arrives. The hostile strings come from Hypothesis with a
 fixed seed (derandomize), one example per test: each example is a whole sync.
 
-Each test has its own small world (a few records per entity), so the tests do not depend on one another."""
+One small world (a few records per entity) for the module: a first sync costs minutes, so the tests share it
+and each picks its own records (Picker: fields their cluster agrees on, one per cluster)."""
 
 from __future__ import annotations
 
@@ -30,15 +31,6 @@ SEED = 3
 # C0 and C1 control characters but tab and line breaks (which multi-line fields may hold).
 CONTROL = [chr(c) for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"]
 INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# One example per test (a whole sync), fixed by the test's name, never shrunk (each attempt is a sync).
-ONE_SYNC = settings(
-    max_examples=1,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    phases=[Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 def hostile(min_size: int = 1) -> st.SearchStrategy[str]:
@@ -49,10 +41,10 @@ def hostile(min_size: int = 1) -> st.SearchStrategy[str]:
     return st.tuples(printable, st.sampled_from(CONTROL), printable).map("".join)
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[SyncWorld]:
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncWorld]:
     """A small seeded world, synced once so that every link has agreed values."""
-    with sync_world(tmp_path, records=RECORDS, seed=SEED) as world:
+    with sync_world(Path(tmp_path_factory.mktemp("bad-input")), records=RECORDS, seed=SEED) as world:
         world.sync()
         yield world
 
@@ -60,22 +52,51 @@ def world(tmp_path: Path) -> Iterator[SyncWorld]:
 Slot = tuple[str, str, str, str]  # system, entity (raw table), record id, field (API path)
 
 
-def filled_slot(world: SyncWorld, system: str, entity: str, field: str, skip: int = 0) -> Slot:
-    """A linked record's field that holds a value the other records of its cluster agree on."""
-    rows = world.query(
-        "select s.system, s.entity, s.record_id, s.field from int_sync__slots as s"
-        " where s.system = ? and s.entity = ? and s.field = ? and s.value is not null"
-        " and (select count(*) from int_sync__slots as o where o.component_id = s.component_id) > 1"
-        " and (select count(distinct coalesce(o.canonical, '')) from int_sync__slots as o"
-        "      where o.component_id = s.component_id) = 1"
-        " order by s.record_id",
-        system,
-        entity,
-        field,
+class Picker:
+    """Linked records' fields whose cluster agrees on them, each from a cluster not picked before: two edits of one
+    test never meet in one record's cluster (one would decide the other's outcome)."""
+
+    def __init__(self, world: SyncWorld) -> None:
+        self.world = world
+        self.used: set[str] = set()
+
+    def __call__(self, system: str, entity: str, field: str) -> Slot:
+        rows = self.world.query(
+            "select s.cluster_id, s.system, s.entity, s.record_id, s.field from int_sync__slots as s"
+            " where s.system = ? and s.entity = ? and s.field = ? and s.value is not null"
+            " and (select count(*) from int_sync__slots as o where o.component_id = s.component_id) > 1"
+            " and (select count(distinct coalesce(o.canonical, '')) from int_sync__slots as o"
+            "      where o.component_id = s.component_id) = 1"
+            " order by s.record_id",
+            system,
+            entity,
+            field,
+        )
+        row = next((r for r in rows if r["cluster_id"] not in self.used), None)
+        assert row, f"no linked {system}.{entity}.{field} left in the world"
+        self.used.add(row["cluster_id"])
+        return row["system"], row["entity"], row["record_id"], row["field"]
+
+
+def drawn(strategy: st.SearchStrategy[Any]) -> Any:
+    """One value of a strategy, the same on every run (derandomize): the tests draw their inputs up front, since a
+    failing Hypothesis test is run again to report it and a sync cannot be run twice on one world. The last of a
+    few draws: Hypothesis starts from the simplest values."""
+    found: list[Any] = []
+
+    @settings(
+        max_examples=25,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
-    assert len(rows) > skip, f"no linked {system}.{entity}.{field} in the world"
-    row = rows[skip]
-    return row["system"], row["entity"], row["record_id"], row["field"]
+    @given(strategy)
+    def draw(value: Any) -> None:
+        found.append(value)
+
+    draw()
+    return found[-1]
 
 
 def others(world: SyncWorld, slot: Slot) -> list[Slot]:
@@ -141,9 +162,10 @@ def push_rejections(world: SyncWorld, text: str) -> list[dict[str, Any]]:
 
 
 def test_an_absurd_price_is_rejected_and_a_rename_in_the_same_sync_arrives(world: SyncWorld) -> None:
-    price = filled_slot(world, "webcrm", "products", "ProductPrice")
+    pick = Picker(world)
+    price = pick("webcrm", "products", "ProductPrice")
     price_elsewhere = {slot: read(world, slot) for slot in others(world, price)}
-    name = filled_slot(world, "poweroffice", "customers", "Name")
+    name = pick("poweroffice", "customers", "Name")
     name_elsewhere = others(world, name)
     assert any(s[0] == "zohocrm" for s in name_elsewhere)
 
@@ -164,43 +186,37 @@ def test_an_absurd_price_is_rejected_and_a_rename_in_the_same_sync_arrives(world
     assert world.writes() == writes, "the next sync sent something"
 
 
-@ONE_SYNC
-@given(
-    names=st.lists(hostile(), min_size=3, max_size=3, unique=True),
-    city=hostile(),
-    description=st.lists(
-        st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=20), min_size=2, max_size=3
-    ),
-)
-def test_bad_input_stays_where_it_was_entered(
-    world: SyncWorld, names: list[str], city: str, description: list[str]
-) -> None:
+def test_bad_input_stays_where_it_was_entered(world: SyncWorld) -> None:
+    names: list[str] = drawn(st.lists(hostile(), min_size=3, max_size=3, unique=True))
+    city: str = drawn(hostile(min_size=3))
+    words: list[str] = drawn(
+        st.lists(st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=20), min_size=2)
+    )
+    pick = Picker(world)
     # Invalid: control characters in names and a city, a line break in a single-line field, a number past what
     # the sync carries (Zoho accepts 1e23 in a currency field).
     invalid = {
-        filled_slot(world, "customcrm", "customers", "Name"): names[0],
-        filled_slot(world, "zohocrm", "contacts", "Last_Name"): names[1],
-        filled_slot(world, "webcrm", "organisations", "OrganisationName"): names[2],
-        filled_slot(world, "zohocrm", "accounts", "Billing_City"): city,
-        filled_slot(world, "customcrm", "contacts", "City"): "Oslo\r\nBergen",
-        filled_slot(world, "zohocrm", "deals", "Amount"): 1e23,
+        pick("customcrm", "customers", "Name"): names[0],
+        pick("zohocrm", "contacts", "Last_Name"): names[1],
+        pick("webcrm", "organisations", "OrganisationName"): names[2],
+        pick("zohocrm", "accounts", "Billing_City"): city,
+        pick("customcrm", "contacts", "City"): "Oslo\r\nBergen",
+        pick("zohocrm", "deals", "Amount"): 1e23,
     }
-    # Valid, in the same sync: a multi-line description (tab and line breaks allowed there), a rename, an
+    # Valid, in the same sync: a multi-line description (tab and line breaks are allowed there), a rename, an
     # over-long name (refused by the targets whose limit it passes, with the field named).
-    multiline = "\n".join(description) + "\tend"
     valid = {
-        filled_slot(world, "zohocrm", "accounts", "Description"): multiline,
-        filled_slot(world, "poweroffice", "customers", "Name"): "Nordlys & Søn «AS»",
+        pick("zohocrm", "accounts", "Description"): "\n".join(words) + "\tend",
+        pick("poweroffice", "customers", "Name"): "Nordlys & Søn «AS» '; drop table x; --",
     }
-    overlong = filled_slot(world, "webcrm", "organisations", "OrganisationName", skip=1)
-    assert not set(valid) & set(invalid) and overlong not in invalid
+    overlong = pick("webcrm", "organisations", "OrganisationName")
     before = {slot: {other: read(world, other) for other in others(world, slot)} for slot in invalid}
     overlong_before = {other: read(world, other) for other in others(world, overlong)}
     for slot, value in {**invalid, **valid, overlong: "W" * 200}.items():
         write(world, slot, value)
     # Dates: every emulator refuses an impossible one, so no source can hold it.
     with pytest.raises(CRMError):
-        write(world, filled_slot(world, "zohocrm", "deals", "Closing_Date"), "2025-02-30")
+        write(world, pick("zohocrm", "deals", "Closing_Date"), "2025-02-30")
 
     world.sync()
 
@@ -208,7 +224,7 @@ def test_bad_input_stays_where_it_was_entered(
         assert read(world, slot) == value, f"{slot} was overwritten"
         assert {other: read(world, other) for other in others(world, slot)} == before[slot], slot
         [row] = rejected(world, slot)
-        assert row["rule"] in ("control_character", "line_break", "number_out_of_range", "cast_failed"), row
+        assert row["rule"] in ("control_character", "line_break", "cast_failed"), row
         assert push_rejections(world, f"{slot[3]} of {slot[0]} {slot[1]} {slot[2]} %"), slot
     # Nowhere else in the six systems is there a control character.
     entered = [(s[0], s[1]) for s, v in invalid.items() if isinstance(v, str) and INVALID.search(v)]
@@ -222,11 +238,17 @@ def test_bad_input_stays_where_it_was_entered(
         ), other
 
 
+# Last in the module: on a branch without held clears it erases values the other tests would read.
 @pytest.mark.xfail(reason="needs held clears (fidelity branch)", strict=False)
-@pytest.mark.parametrize("blank", ["    ", "\u00a0\u00a0", "\u200b"])
-def test_a_blank_erases_no_filled_value(world: SyncWorld, blank: str) -> None:
-    slot = filled_slot(world, "zohocrm", "accounts", "Billing_City")
-    before = {other: read(world, other) for other in others(world, slot)}
-    write(world, slot, blank)
+def test_a_blank_erases_no_filled_value(world: SyncWorld) -> None:
+    pick = Picker(world)
+    blanks = {
+        pick("zohocrm", "accounts", "Billing_Street"): "    ",
+        pick("customcrm", "contacts", "FirstName"): "\u00a0\u00a0",
+        pick("webcrm", "organisations", "OrganisationCity"): "\u200b",
+    }
+    before = {slot: {other: read(world, other) for other in others(world, slot)} for slot in blanks}
+    for slot, blank in blanks.items():
+        write(world, slot, blank)
     world.sync()
-    assert {other: read(world, other) for other in before} == before
+    assert {slot: {other: read(world, other) for other in others(world, slot)} for slot in blanks} == before
