@@ -59,7 +59,7 @@
     The rule a mapped value breaks, or NULL: `value` is the slot's text (sync_text), `raw` the raw text a failed
     staging cast left (NULL when the cast held), `compare_as` the mapping's comparison kind and `column` the staging
     column's name. C0 and C1 control characters are invalid, except tab, and line breaks in multi-line fields;
-    unpaired surrogates cannot reach a check (no UTF-8 text holds one: the APIs' JSON parsers refuse them).
+    unpaired surrogates cannot reach a check (no UTF-8 text holds one, and the APIs refuse them in JSON).
 -#}
 {% macro value_problem(value, raw, compare_as, column) -%}
     case
