@@ -9,7 +9,7 @@
 
 {% macro odata_milliseconds(column) -%}
     {%- set inner = dbt.replace(dbt.replace(column, "'/Date('", "''"), "')/'", "''") -%}
-    cast({{ dbt.split_part(inner, "'+'", 1) }} as bigint)
+    {{ dbt.safe_cast(dbt.split_part(inner, "'+'", 1), 'bigint') }}
 {%- endmacro %}
 
 {% macro parse_odata_datetime(column) -%}

@@ -226,15 +226,16 @@
             then {{ field }} || ' is required: '
                 || case when {{ action }} = 'create' then 'the source record has no value for it'
                     else 'the other side emptied it; an empty value is not written over it' end
-        when {{ limits }}.max_length is not null and length({{ value }}) > {{ limits }}.max_length
-            then {{ field }} || ' is ' || cast(length({{ value }}) as {{ dbt.type_string() }})
-                || ' characters; the target accepts at most ' || cast({{ limits }}.max_length as {{ dbt.type_string() }})
         when {{ limits }}.format = 'email' and not {{ regex_full_match(value, '[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+') }}
             then {{ field }} || ' is not an e-mail address: ' || {{ value }}
         when {{ limits }}.format = 'phone' and not {{ regex_full_match(value, '[+]?[0-9 ()+./-]{3,30}') }}
             then {{ field }} || ' is not a phone number: ' || {{ value }}
         when {{ limits }}.format = 'country' and not {{ regex_full_match(value, '[A-Z]{2}') }}
             then {{ field }} || ' is not an ISO 3166 country code: ' || {{ value }}
+        -- After the formats: what is wrong with a value says more than its length.
+        when {{ limits }}.max_length is not null and length({{ value }}) > {{ limits }}.max_length
+            then {{ field }} || ' is ' || cast(length({{ value }}) as {{ dbt.type_string() }})
+                || ' characters; the target accepts at most ' || cast({{ limits }}.max_length as {{ dbt.type_string() }})
     end
 {%- endmacro %}
 

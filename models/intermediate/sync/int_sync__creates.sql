@@ -12,6 +12,9 @@
     sync is creating), and while an earlier flow into the same target entity still has creates the push never
     tried: flows 1 and 4 both create Custom CRM customers, and the second one's records should first get the
     chance to match what the first one created rather than create the same company twice.
+
+    A source field whose value is invalid (macros/value_checks.sql) rejects the create (rejection): the record is
+    created once it is fixed, never with the invalid value and never with the field left out.
 -#}
 {{ sync_depends_on() }}
 -- depends_on: {{ ref('int_sync__field_decisions') }}
@@ -39,7 +42,9 @@ unlinked_as_read as (
         m.target_type,
         m.compare_as,
         m.reference_flow_id,
+        m.source_column,
         {{ mapped_column('s', 'm.source_column', flow.mappings | map(attribute='source_column')) }} as source_value,
+        {{ mapped_raw('s', 'm.source_column', raw_kept_columns(src.staging)) }} as source_raw,
         s.modified_at as source_modified_at
     from {{ src.staging }} as s
     cross join ({{ mapping_rows(flow) }}) as m
@@ -72,6 +77,10 @@ unlinked as (
             when decisions.record_id is not null then decisions.new_value
             else unlinked_as_read.source_value
         end as source_value,
+        case when decisions.record_id is null then {{ value_problem(
+            'unlinked_as_read.source_value', 'unlinked_as_read.source_raw',
+            'unlinked_as_read.compare_as', 'unlinked_as_read.source_column'
+        ) }} end as problem,
         unlinked_as_read.source_modified_at
     from unlinked_as_read
     left join {{ ref('int_sync__field_decisions') }} as decisions
@@ -124,7 +133,11 @@ resolved as (
                 and parent_link.target_id is null and parent.record_id is not null
                 then unlinked.source_field || ' ' || unlinked.source_value || ' is not linked in flow '
                     || cast(unlinked.reference_flow_id as {{ text }}) || ' yet'
-        end as waiting_for_parent
+        end as waiting_for_parent,
+        case when unlinked.problem is not null then {{ invalid_value_reason(
+            'unlinked.source_system', 'unlinked.source_entity', 'unlinked.source_id', 'unlinked.source_field',
+            'unlinked.problem'
+        ) }} end as rejection
     from unlinked
     left join links as parent_link
         on unlinked.compare_as = 'reference'
@@ -206,6 +219,7 @@ select
     resolved.target_field,
     resolved.target_type,
     resolved.new_value,
+    resolved.rejection,
     waiting.waiting_for,
 
     ----------  timestamps
@@ -234,6 +248,7 @@ select
     '{{ field }}' as target_field,
     'string' as target_type,
     {{ "'" ~ value ~ "'" if value else 'cast(null as ' ~ text ~ ')' }} as new_value,
+    cast(null as {{ text }}) as rejection,
     waiting.waiting_for,
     cast(null as {{ dbt.type_timestamp() }}) as source_modified_at
 from records

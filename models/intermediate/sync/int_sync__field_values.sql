@@ -2,6 +2,8 @@
     Every mapped field of every active link, both sides side by side: one row per (flow, link, mapping row).
     The values are compared in their canonical form (compare_as), references are translated through the links of
     their reference flow, and each side's value is also given in the form it would be written to the other side.
+    Each side's value is checked (value_problem, macros/value_checks.sql): an invalid one is named, never read as
+    empty (a price that failed its staging cast is NULL here, but its raw text is kept).
 -#}
 {{ sync_depends_on() }}
 {%- set flows = sync_flows() %}
@@ -33,8 +35,12 @@ paired as (
         m.compare_as,
         m.read_back,
         m.reference_flow_id,
+        m.source_column,
+        m.target_column,
         {{ mapped_column('s', 'm.source_column', flow.mappings | map(attribute='source_column')) }} as source_value,
         {{ mapped_column('t', 'm.target_column', flow.mappings | map(attribute='target_column')) }} as target_value,
+        {{ mapped_raw('s', 'm.source_column', raw_kept_columns(src.staging)) }} as source_raw,
+        {{ mapped_raw('t', 'm.target_column', raw_kept_columns(tgt.staging)) }} as target_raw,
         s.modified_at as source_modified_at,
         t.modified_at as target_modified_at
     from {{ ref('link_' ~ flow.flow_name) }} as links
@@ -109,6 +115,12 @@ select
     ----------  values as the systems hold them
     source_value,
     target_value,
+
+    ----------  invalid values: the rule each breaks (NULL when valid) and the raw text of a failed cast
+    {{ value_problem('source_value', 'source_raw', 'compare_as', 'source_column') }} as source_problem,
+    {{ value_problem('target_value', 'target_raw', 'compare_as', 'target_column') }} as target_problem,
+    source_raw,
+    target_raw,
 
     ----------  values as compared (references in the target's ids)
     case

@@ -6,6 +6,10 @@
 
     References are compared as the identity cluster of the record they point to (a contact's company is the same
     company in every system), and written as that cluster's record in the slot's own system.
+
+    A slot whose value is invalid (problem: a control character, a number that does not fit, macros/value_checks.sql)
+    is not known: it takes no part in the merge, neither as an edit nor as a clear, and receives no write, so the
+    other systems keep the agreed value and the invalid record waits until it is fixed where it was entered.
 -#}
 -- depends_on: {{ ref('int_sync__field_values') }}
 -- depends_on: {{ ref('identity_clusters') }}
@@ -35,6 +39,8 @@ sides as (
         source_value as value,
         source_canonical as canonical,
         source_for_target as written,
+        source_problem as problem,
+        source_raw as raw_value,
         true as is_read_back,
         source_modified_at as modified_at
     from edges
@@ -52,6 +58,8 @@ sides as (
         target_value as value,
         target_canonical as canonical,
         target_for_source as written,
+        target_problem as problem,
+        target_raw as raw_value,
         read_back as is_read_back,
         target_modified_at as modified_at
     from edges
@@ -71,6 +79,8 @@ slots as (
         min(value) as value,
         min(canonical) as canonical,
         min(written) as written,
+        min(problem) as problem,
+        min(raw_value) as raw_value,
         max(case when is_read_back then 1 else 0 end) = 1 as is_read_back,
         max(modified_at) as modified_at
     from sides
@@ -115,8 +125,11 @@ select
     case when slots.compare_as = 'reference' then cast(null as {{ text }}) else slots.written end as written,
     classes.parent_system,
     classes.parent_entity,
-    -- A reference to a record that is in no cluster cannot be compared.
-    (slots.compare_as <> 'reference' or slots.value is null or referenced.cluster_id is not null) as is_known,
+    slots.problem,
+    slots.raw_value,
+    -- A reference to a record that is in no cluster cannot be compared; an invalid value is no value to merge.
+    (slots.compare_as <> 'reference' or slots.value is null or referenced.cluster_id is not null)
+        and slots.problem is null as is_known,
 
     ----------  timestamps
     slots.modified_at

@@ -4,7 +4,9 @@
     three-way merge, written to the other side), each value checked against the target's limits. A value that
     cannot be written carries its rejection and is not sent; a create with any rejection is not sent at all.
     Updates go both ways along the links: every record of an identity cluster gets the attribute's winning value
-    (int_sync__field_decisions).
+    (int_sync__field_decisions). An invalid value (macros/value_checks.sql) is never sent: the writes it would
+    have caused are rejected rows naming it (int_sync__quarantined_writes), a create carrying one is rejected, and
+    every value sent is checked once more here.
 -#}
 
 with
@@ -25,10 +27,31 @@ updates as (
         old_value,
         new_value,
         change,
+        cast(null as {{ dbt.type_string() }}) as held_because,
         winner_modified_at as modified_at
     from {{ ref('int_sync__field_decisions') }}
     -- a held clear is listed (sync_held_clears), never sent
     where change <> 'held_clear'
+
+    union all
+
+    select
+        'update' as action,
+        system,
+        entity,
+        record_id,
+        flow_id,
+        from_system,
+        from_entity,
+        from_id,
+        field,
+        value_type,
+        old_value,
+        cast(null as {{ dbt.type_string() }}) as new_value,
+        'invalid_source' as change,
+        rejection as held_because,
+        modified_at
+    from {{ ref('int_sync__quarantined_writes') }}
 
 ),
 
@@ -49,6 +72,7 @@ writes as (
         old_value,
         new_value,
         change,
+        held_because,
         cast(null as {{ dbt.type_string() }}) as waiting_for,
         modified_at
     from updates
@@ -70,6 +94,7 @@ writes as (
         cast(null as {{ dbt.type_string() }}) as old_value,
         new_value,
         'create' as change,
+        rejection as held_because,
         waiting_for,
         source_modified_at as modified_at
     from {{ ref('int_sync__creates') }}
@@ -94,6 +119,7 @@ unfilled_required as (
         cast(null as {{ dbt.type_string() }}) as old_value,
         cast(null as {{ dbt.type_string() }}) as new_value,
         'create' as change,
+        cast(null as {{ dbt.type_string() }}) as held_because,
         writes.waiting_for,
         writes.modified_at
     from writes
@@ -113,7 +139,11 @@ checked as (
 
     select
         all_writes.*,
-        {{ value_rejection('all_writes.new_value', 'limits', 'all_writes.field', 'all_writes.action') }} as rejection
+        coalesce(
+            all_writes.held_because,
+            {{ value_rejection('all_writes.new_value', 'limits', 'all_writes.field', 'all_writes.action') }},
+            {{ written_value_rejection('all_writes.new_value', 'all_writes.value_type', 'all_writes.field') }}
+        ) as rejection
     from (
         select * from writes
         union all

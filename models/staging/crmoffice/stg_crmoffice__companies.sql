@@ -29,8 +29,8 @@ renamed as (
         cast(visit_address__country as varchar) as visit_address_country,
 
         ----------  timestamps
-        cast(created_at as timestamp with time zone) as created_at,
-        cast(updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

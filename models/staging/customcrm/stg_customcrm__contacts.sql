@@ -26,8 +26,8 @@ renamed as (
         cast(country as varchar) as country_code,
 
         ----------  timestamps
-        cast(created_at as timestamp with time zone) as created_at,
-        cast(updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

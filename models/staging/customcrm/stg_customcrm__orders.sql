@@ -22,14 +22,15 @@ renamed as (
         cast(status as varchar) as status,
 
         ----------  numerics
-        cast(amount as numeric(28, 6)) as amount,
+        {{ dbt.safe_cast('amount', 'numeric(28, 6)') }} as amount,
+        cast(amount as varchar) as amount_raw,
 
         ----------  dates
-        cast(order_date as date) as order_date,
+        {{ dbt.safe_cast('order_date', 'date') }} as order_date,
 
         ----------  timestamps
-        cast(created_at as timestamp with time zone) as created_at,
-        cast(updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

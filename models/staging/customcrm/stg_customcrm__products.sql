@@ -21,11 +21,12 @@ renamed as (
         cast(vat_code as varchar) as vat_code,
 
         ----------  numerics
-        cast(price as numeric(28, 6)) as price,
+        {{ dbt.safe_cast('price', 'numeric(28, 6)') }} as price,
+        cast(price as varchar) as price_raw,
 
         ----------  timestamps
-        cast(created_at as timestamp with time zone) as created_at,
-        cast(updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

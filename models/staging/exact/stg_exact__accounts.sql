@@ -34,12 +34,12 @@ renamed as (
         cast(status as varchar) as status,
 
         ----------  numerics
-        cast(division as bigint) as division,
-        cast({{ adapter.quote('timestamp') }} as bigint) as row_version,
+        {{ dbt.safe_cast('division', 'bigint') }} as division,
+        {{ dbt.safe_cast(adapter.quote('timestamp'), 'bigint') }} as row_version,
 
         ----------  booleans
-        coalesce(cast(is_supplier as boolean), false) as is_supplier,
-        coalesce(cast(blocked as boolean), false) as is_blocked,
+        coalesce({{ dbt.safe_cast('is_supplier', 'boolean') }}, false) as is_supplier,
+        coalesce({{ dbt.safe_cast('blocked', 'boolean') }}, false) as is_blocked,
 
         ----------  timestamps
         {{ parse_odata_datetime('created') }} as created_at,

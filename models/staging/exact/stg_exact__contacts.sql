@@ -32,11 +32,11 @@ renamed as (
         cast(country as varchar) as country_code,
 
         ----------  numerics
-        cast(division as bigint) as division,
-        cast({{ adapter.quote('timestamp') }} as bigint) as row_version,
+        {{ dbt.safe_cast('division', 'bigint') }} as division,
+        {{ dbt.safe_cast(adapter.quote('timestamp'), 'bigint') }} as row_version,
 
         ----------  booleans
-        coalesce(cast(is_main_contact as boolean), false) as is_main_contact,
+        coalesce({{ dbt.safe_cast('is_main_contact', 'boolean') }}, false) as is_main_contact,
 
         ----------  dates
         {{ parse_odata_date('birth_date') }} as date_of_birth,

@@ -12,12 +12,12 @@ renamed as (
 
         ----------  ids
         cast(id as varchar) as customer_id,
-        cast(number as bigint) as customer_number,
+        {{ dbt.safe_cast('number', 'bigint') }} as customer_number,
         cast(organization_number as varchar) as organization_number,
         cast(department_id as varchar) as department_id,
         cast(department_code as varchar) as department_code,
         cast(external_import_reference as varchar) as external_import_reference,
-        cast(external_number as bigint) as external_number,
+        {{ dbt.safe_cast('external_number', 'bigint') }} as external_number,
         cast(mail_address__id as varchar) as mail_address_id,
 
         ----------  strings
@@ -39,27 +39,27 @@ renamed as (
         cast(mail_address__external_code as varchar) as mail_address_external_code,
 
         ----------  booleans
-        coalesce(cast(is_person as boolean), false) as is_person,
-        coalesce(cast(is_archived as boolean), false) as is_archived,
-        cast(is_active as boolean) as is_active,
+        coalesce({{ dbt.safe_cast('is_person', 'boolean') }}, false) as is_person,
+        coalesce({{ dbt.safe_cast('is_archived', 'boolean') }}, false) as is_archived,
+        {{ dbt.safe_cast('is_active', 'boolean') }} as is_active,
 
         ----------  dates
-        cast(date_of_birth as date) as date_of_birth,
+        {{ dbt.safe_cast('date_of_birth', 'date') }} as date_of_birth,
 
         ----------  timestamps
-        cast(customer_created_date_time_offset as timestamp with time zone) as created_at,
-        cast(contact_created_date_time_offset as timestamp with time zone) as contact_created_at,
-        cast(last_changed_date_time_offset as timestamp with time zone) as customer_modified_at,
-        cast(mail_address__last_changed_date_time_offset as timestamp with time zone) as mail_address_modified_at,
+        {{ dbt.safe_cast('customer_created_date_time_offset', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('contact_created_date_time_offset', 'timestamp with time zone') }} as contact_created_at,
+        {{ dbt.safe_cast('last_changed_date_time_offset', 'timestamp with time zone') }} as customer_modified_at,
+        {{ dbt.safe_cast('mail_address__last_changed_date_time_offset', 'timestamp with time zone') }} as mail_address_modified_at,
         -- The customer's own change time does not move when only its address changes: the newer of the two.
-        cast(
-            case
+        {{ dbt.safe_cast(
+            'case
                 when mail_address__last_changed_date_time_offset > last_changed_date_time_offset
                     then mail_address__last_changed_date_time_offset
                 else coalesce(last_changed_date_time_offset, mail_address__last_changed_date_time_offset)
-            end
-            as timestamp with time zone
-        ) as modified_at
+            end',
+            'timestamp with time zone'
+        ) }} as modified_at
 
     from source
 

@@ -19,11 +19,11 @@ renamed as (
         cast(name as varchar) as name,
 
         ----------  booleans
-        cast(is_active as boolean) as is_active,
+        {{ dbt.safe_cast('is_active', 'boolean') }} as is_active,
 
         ----------  timestamps
-        cast(created_date_time_offset as timestamp with time zone) as created_at,
-        cast(last_changed_date_time_offset as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_date_time_offset', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('last_changed_date_time_offset', 'timestamp with time zone') }} as modified_at
 
     from source
 

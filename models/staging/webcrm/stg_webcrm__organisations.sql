@@ -38,8 +38,8 @@ renamed as (
         nullif(cast(organisation_custom3 as varchar), '') as custom3,
 
         ----------  timestamps
-        cast(organisation_created_at as timestamp with time zone) as created_at,
-        cast(organisation_updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('organisation_created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('organisation_updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

@@ -27,11 +27,11 @@ renamed as (
         nullif(cast(person_status as varchar), '') as status,
 
         ----------  dates
-        cast(person_birthday as date) as date_of_birth,
+        {{ dbt.safe_cast('person_birthday', 'date') }} as date_of_birth,
 
         ----------  timestamps
-        cast(person_created_at as timestamp with time zone) as created_at,
-        cast(person_updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('person_created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('person_updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

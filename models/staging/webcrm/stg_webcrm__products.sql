@@ -23,18 +23,23 @@ renamed as (
         nullif(cast(product_vat_code as varchar), '') as vat_code,
 
         ----------  numerics
-        cast(product_price as numeric(28, 6)) as price,
-        cast(product_cost_price as numeric(28, 6)) as cost_price,
-        cast(product_list_price as numeric(28, 6)) as list_price,
-        cast(product_discount as numeric(28, 6)) as discount,
-        cast(product_quantity as numeric(28, 6)) as quantity,
+        {{ dbt.safe_cast('product_price', 'numeric(28, 6)') }} as price,
+        cast(product_price as varchar) as price_raw,
+        {{ dbt.safe_cast('product_cost_price', 'numeric(28, 6)') }} as cost_price,
+        cast(product_cost_price as varchar) as cost_price_raw,
+        {{ dbt.safe_cast('product_list_price', 'numeric(28, 6)') }} as list_price,
+        cast(product_list_price as varchar) as list_price_raw,
+        {{ dbt.safe_cast('product_discount', 'numeric(28, 6)') }} as discount,
+        cast(product_discount as varchar) as discount_raw,
+        {{ dbt.safe_cast('product_quantity', 'numeric(28, 6)') }} as quantity,
+        cast(product_quantity as varchar) as quantity_raw,
 
         ----------  booleans
-        coalesce(cast(product_combined as boolean), false) as is_combined,
+        coalesce({{ dbt.safe_cast('product_combined', 'boolean') }}, false) as is_combined,
 
         ----------  timestamps
-        cast(product_created_at as timestamp with time zone) as created_at,
-        cast(product_updated_at as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('product_created_at', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('product_updated_at', 'timestamp with time zone') }} as modified_at
 
     from source
 

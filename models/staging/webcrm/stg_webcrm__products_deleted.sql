@@ -20,7 +20,7 @@ renamed as (
         true as is_deleted,
 
         ----------  timestamps
-        cast(deleted_at as timestamp with time zone) as deleted_at
+        {{ dbt.safe_cast('deleted_at', 'timestamp with time zone') }} as deleted_at
 
     from source
 

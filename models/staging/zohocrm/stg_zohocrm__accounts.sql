@@ -33,8 +33,8 @@ renamed as (
         cast(shipping_country as varchar) as shipping_country,
 
         ----------  timestamps
-        cast(created_time as timestamp with time zone) as created_at,
-        cast(modified_time as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_time', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('modified_time', 'timestamp with time zone') }} as modified_at
 
     from source
 

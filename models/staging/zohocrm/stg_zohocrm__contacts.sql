@@ -37,11 +37,11 @@ renamed as (
         cast(other_country as varchar) as other_country,
 
         ----------  dates
-        cast(date_of_birth as date) as date_of_birth,
+        {{ dbt.safe_cast('date_of_birth', 'date') }} as date_of_birth,
 
         ----------  timestamps
-        cast(created_time as timestamp with time zone) as created_at,
-        cast(modified_time as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_time', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('modified_time', 'timestamp with time zone') }} as modified_at
 
     from source
 

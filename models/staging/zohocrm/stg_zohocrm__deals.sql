@@ -23,15 +23,17 @@ renamed as (
         cast(pipeline as varchar) as pipeline,
 
         ----------  numerics
-        cast(amount as numeric(28, 6)) as amount,
-        cast(probability as integer) as probability,
+        {{ dbt.safe_cast('amount', 'numeric(28, 6)') }} as amount,
+        cast(amount as varchar) as amount_raw,
+        {{ dbt.safe_cast('probability', 'integer') }} as probability,
+        cast(probability as varchar) as probability_raw,
 
         ----------  dates
-        cast(closing_date as date) as closing_date,
+        {{ dbt.safe_cast('closing_date', 'date') }} as closing_date,
 
         ----------  timestamps
-        cast(created_time as timestamp with time zone) as created_at,
-        cast(modified_time as timestamp with time zone) as modified_at
+        {{ dbt.safe_cast('created_time', 'timestamp with time zone') }} as created_at,
+        {{ dbt.safe_cast('modified_time', 'timestamp with time zone') }} as modified_at
 
     from source
 

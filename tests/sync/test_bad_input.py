@@ -1,0 +1,254 @@
+"""Bad input written through the emulated CRMs' own APIs, then one `python -m reverse_etl sync`: an invalid value
+(control characters, a line break in a single-line field, a number the sync cannot carry) stays in the record it
+was entered in, named in `rejected_values` and in the push's rejections; no other system gets it, none loses its
+value for it, and every valid edit made in the same sync arrives. The hostile strings come from Hypothesis with a
+fixed seed (derandomize), one example per test: each example is a whole sync.
+
+One small world (a few records per entity) for the module: a first sync costs minutes, so the tests share it
+and each picks its own records (Picker: fields their cluster agrees on, one per cluster)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from connectors.base import CRMError
+from connectors.config import SYSTEMS
+from ingest.pipeline import entities_of
+from tests.sync.conftest import SyncWorld, sync_world
+from tests.sync.test_sync_end_to_end import nested, value_at
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+RECORDS = 5
+SEED = 3
+# C0 and C1 control characters but tab and line breaks (which multi-line fields may hold).
+CONTROL = [chr(c) for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"]
+INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def hostile(min_size: int = 1) -> st.SearchStrategy[str]:
+    """Text of any printable script (emoji, right-to-left, quotes, SQL) with at least one control character in it."""
+    printable = st.text(
+        st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]), min_size=min_size, max_size=12
+    )
+    return st.tuples(printable, st.sampled_from(CONTROL), printable).map("".join)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncWorld]:
+    """A small seeded world, synced once so that every link has agreed values."""
+    with sync_world(Path(tmp_path_factory.mktemp("bad-input")), records=RECORDS, seed=SEED) as world:
+        world.sync()
+        yield world
+
+
+Slot = tuple[str, str, str, str]  # system, entity (raw table), record id, field (API path)
+
+
+class Picker:
+    """Linked records' fields whose cluster agrees on them, each from a cluster not picked before: two edits of one
+    test never meet in one record's cluster (one would decide the other's outcome)."""
+
+    def __init__(self, world: SyncWorld) -> None:
+        self.world = world
+        self.used: set[str] = set()
+
+    def __call__(self, system: str, entity: str, field: str) -> Slot:
+        rows = self.world.query(
+            "select s.cluster_id, s.system, s.entity, s.record_id, s.field from int_sync__slots as s"
+            " where s.system = ? and s.entity = ? and s.field = ? and s.value is not null"
+            " and (select count(*) from int_sync__slots as o where o.component_id = s.component_id) > 1"
+            " and (select count(distinct coalesce(o.canonical, '')) from int_sync__slots as o"
+            "      where o.component_id = s.component_id) = 1"
+            " order by s.record_id",
+            system,
+            entity,
+            field,
+        )
+        row = next((r for r in rows if r["cluster_id"] not in self.used), None)
+        assert row, f"no linked {system}.{entity}.{field} left in the world"
+        self.used.add(row["cluster_id"])
+        return row["system"], row["entity"], row["record_id"], row["field"]
+
+
+def drawn(strategy: st.SearchStrategy[Any]) -> Any:
+    """One value of a strategy, the same on every run (derandomize): the tests draw their inputs up front, since a
+    failing Hypothesis test is run again to report it and a sync cannot be run twice on one world. The last of a
+    few draws: Hypothesis starts from the simplest values."""
+    found: list[Any] = []
+
+    @settings(
+        max_examples=25,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def draw(value: Any) -> None:
+        found.append(value)
+
+    draw()
+    return found[-1]
+
+
+def others(world: SyncWorld, slot: Slot) -> list[Slot]:
+    """The other slots of the slot's attribute: the same field of the same thing in the other systems."""
+    rows = world.query(
+        "select system, entity, record_id, field from int_sync__slots where component_id = ("
+        " select component_id from int_sync__slots where system = ? and entity = ? and record_id = ? and field = ?)"
+        " and not (system = ? and entity = ? and record_id = ? and field = ?)",
+        *slot,
+        *slot,
+    )
+    return [(r["system"], r["entity"], r["record_id"], r["field"]) for r in rows]
+
+
+def read(world: SyncWorld, slot: Slot) -> Any:
+    system, entity, record_id, field = slot
+    with world.client(system) as client:
+        return value_at(client.get(world.api_entity(system, entity), record_id), field)
+
+
+def write(world: SyncWorld, slot: Slot, value: Any) -> None:
+    system, entity, record_id, field = slot
+    with world.client(system) as client:
+        client.update(world.api_entity(system, entity), record_id, nested(field, value))
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in an API record, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def holders(world: SyncWorld, pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+    """(system, entity) of every record in the six systems, read through their APIs, holding a matching string."""
+    found: list[tuple[str, str]] = []
+    for system in SYSTEMS:
+        with world.client(system) as client:
+            for entity in entities_of(system):
+                for page in client.pages(entity.path):
+                    found += [(system, entity.table) for r in page if any(pattern.search(s) for s in strings(r))]
+    return found
+
+
+def rejected(world: SyncWorld, slot: Slot) -> list[dict[str, Any]]:
+    system, entity, record_id, field = slot
+    return world.query(
+        "select * from rejected_values where system = ? and entity = ? and record_id = ? and field = ?",
+        system,
+        entity,
+        record_id,
+        field,
+    )
+
+
+def push_rejections(world: SyncWorld, text: str) -> list[dict[str, Any]]:
+    return world.query("select * from reverse_etl.push_outcomes where status = 'rejected' and error like ?", text)
+
+
+def test_an_absurd_price_is_rejected_and_a_rename_in_the_same_sync_arrives(world: SyncWorld) -> None:
+    pick = Picker(world)
+    price = pick("webcrm", "products", "ProductPrice")
+    price_elsewhere = {slot: read(world, slot) for slot in others(world, price)}
+    name = pick("poweroffice", "customers", "Name")
+    name_elsewhere = others(world, name)
+    assert any(s[0] == "zohocrm" for s in name_elsewhere)
+
+    write(world, price, 1e30)
+    write(world, name, "Fjordlys Renamed AS")
+    world.sync()
+
+    assert {slot: read(world, slot) for slot in name_elsewhere} == dict.fromkeys(name_elsewhere, "Fjordlys Renamed AS")
+    # The price did not travel, and was not read as empty: the linked products keep theirs.
+    assert {slot: read(world, slot) for slot in price_elsewhere} == price_elsewhere
+    [row] = rejected(world, price)
+    assert (row["rule"], float(row["raw_value"])) == ("cast_failed", 1e30)
+    assert f"ProductPrice of webcrm products {price[2]} " in row["reason"]
+    assert push_rejections(world, f"ProductPrice of webcrm products {price[2]} %"), "the push did not report it"
+
+    writes = world.writes()
+    world.sync()
+    assert world.writes() == writes, "the next sync sent something"
+
+
+def test_bad_input_stays_where_it_was_entered(world: SyncWorld) -> None:
+    names: list[str] = drawn(st.lists(hostile(), min_size=3, max_size=3, unique=True))
+    city: str = drawn(hostile(min_size=3))
+    words: list[str] = drawn(
+        st.lists(st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=20), min_size=2)
+    )
+    pick = Picker(world)
+    # Invalid: control characters in names and a city, a line break in a single-line field, a number past what
+    # the sync carries (Zoho accepts 1e23 in a currency field).
+    invalid = {
+        pick("customcrm", "customers", "Name"): names[0],
+        pick("zohocrm", "contacts", "Last_Name"): names[1],
+        pick("webcrm", "organisations", "OrganisationName"): names[2],
+        pick("zohocrm", "accounts", "Billing_City"): city,
+        pick("customcrm", "contacts", "City"): "Oslo\r\nBergen",
+        pick("zohocrm", "deals", "Amount"): 1e23,
+    }
+    # Valid, in the same sync: a multi-line description (tab and line breaks are allowed there), a rename, an
+    # over-long name (refused by the targets whose limit it passes, with the field named).
+    valid = {
+        pick("zohocrm", "accounts", "Description"): "\n".join(words) + "\tend",
+        pick("poweroffice", "customers", "Name"): "Nordlys & Søn «AS» '; drop table x; --",
+    }
+    overlong = pick("webcrm", "organisations", "OrganisationName")
+    before = {slot: {other: read(world, other) for other in others(world, slot)} for slot in invalid}
+    overlong_before = {other: read(world, other) for other in others(world, overlong)}
+    for slot, value in {**invalid, **valid, overlong: "W" * 200}.items():
+        write(world, slot, value)
+    # Dates: every emulator refuses an impossible one, so no source can hold it.
+    with pytest.raises(CRMError):
+        write(world, pick("zohocrm", "deals", "Closing_Date"), "2025-02-30")
+
+    world.sync()
+
+    for slot, value in invalid.items():
+        assert read(world, slot) == value, f"{slot} was overwritten"
+        assert {other: read(world, other) for other in others(world, slot)} == before[slot], slot
+        [row] = rejected(world, slot)
+        assert row["rule"] in ("control_character", "line_break", "cast_failed"), row
+        assert push_rejections(world, f"{slot[3]} of {slot[0]} {slot[1]} {slot[2]} %"), slot
+    # Nowhere else in the six systems is there a control character.
+    entered = [(s[0], s[1]) for s, v in invalid.items() if isinstance(v, str) and INVALID.search(v)]
+    assert sorted(holders(world, INVALID)) == sorted(entered)
+    for slot, value in valid.items():
+        assert {other: read(world, other) for other in others(world, slot)} == dict.fromkeys(others(world, slot), value)
+    for other, old in overlong_before.items():
+        now = read(world, other)
+        assert now == "W" * 200 or (
+            now == old and push_rejections(world, "% characters; the target accepts at most %")
+        ), other
+
+
+# Last in the module: on a branch without held clears it erases values the other tests would read.
+@pytest.mark.xfail(reason="needs held clears (fidelity branch)", strict=False)
+def test_a_blank_erases_no_filled_value(world: SyncWorld) -> None:
+    pick = Picker(world)
+    blanks = {
+        pick("zohocrm", "accounts", "Billing_Street"): "    ",
+        pick("customcrm", "contacts", "FirstName"): "\u00a0\u00a0",
+        pick("webcrm", "organisations", "OrganisationCity"): "\u200b",
+    }
+    before = {slot: {other: read(world, other) for other in others(world, slot)} for slot in blanks}
+    for slot, blank in blanks.items():
+        write(world, slot, blank)
+    world.sync()
+    assert {slot: {other: read(world, other) for other in others(world, slot)} for slot in blanks} == before
