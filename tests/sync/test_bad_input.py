@@ -241,8 +241,7 @@ def test_bad_input_stays_where_it_was_entered(world: SyncWorld) -> None:
         ), other
 
 
-# Last in the module: on a branch without held clears it erases values the other tests would read.
-@pytest.mark.xfail(reason="needs held clears (fidelity branch)", strict=False)
+# Last in the module: were clears not held, it would erase values the other tests read.
 def test_a_blank_erases_no_filled_value(world: SyncWorld) -> None:
     pick = Picker(world)
     blanks = {
