@@ -114,6 +114,8 @@
     nothing contradicting: e-mail, mobile, phone, birth date, country, postcode, employer (at 10,000 records per
     entity the homonyms each system knows one of are what is left; a different phone number is what tells some). -#}
 {% macro match_rule_library() -%}
+{#- Fellegi–Sunter scores for the records no exact rule settled (macros/fellegi_sunter.sql), always the last rule. -#}
+{%- set probabilistic = {'name': 'probabilistic', 'probabilistic': true, 'guard': 'true'} -%}
 {{ return({
     'company': [
         {'name': 'org_number', 'keys': ['org_number'],
@@ -142,6 +144,7 @@
                        ['@.street', 'substr(@.name, 1, 3)'],
                        ['@.postcode', 'substr(@.name, 1, 8)'],
                    ]}},
+        probabilistic,
     ],
     'person': [
         {'name': 'email', 'keys': ['email'], 'shared_anywhere': 'int_shared_emails',
@@ -171,6 +174,7 @@
                   ~ ' and not ' ~ _differ('country_code') ~ ' and not ' ~ _differ('postcode')
                   ~ ' and not (s.employer_name is not null and t.employer_name is not null and not '
                   ~ _similar('employer_name', 0.7) ~ ')'},
+        probabilistic,
     ],
     'product': [
         {'name': 'sku', 'keys': ['code'], 'guard': 'true'},
