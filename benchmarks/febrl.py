@@ -174,7 +174,8 @@ def write(sources: list[Person], targets: list[Person]) -> tuple[dict[str, str],
 
     po_writable = [p for p in sources if p.given_name and p.surname]
     with client_for("poweroffice") as po, ThreadPoolExecutor(4) as pool:
-        po_ids = dict(zip(pool.map(lambda p: create_po(po, p), po_writable), (p.entity for p in po_writable), strict=True))
+        created = pool.map(lambda p: create_po(po, p), po_writable)
+        po_ids = dict(zip(created, (p.entity for p in po_writable), strict=True))
     zoho_writable = [p for p in targets if p.surname]
     with client_for("zohocrm") as zoho, ThreadPoolExecutor(4) as pool:
         zoho_ids = dict(
@@ -214,8 +215,9 @@ def run_splink(warehouse: Path, truth: set[tuple[str, str]]) -> dict[str, dict[s
             f"select {columns} from main.int_zohocrm__contacts__match_keys where not is_deleted"
         ).to_arrow_table()
     con = duckdb.connect()
-    con.execute("create table po as select * from po")
-    con.execute("create table zoho as select * from zoho")
+    for name, rows in (("po", po), ("zoho", zoho)):
+        con.register(f"{name}_rows", rows)
+        con.execute(f"create table {name} as select * from {name}_rows")
     settings = SettingsCreator(
         link_type="link_only",
         unique_id_column_name="record_id",

@@ -211,6 +211,8 @@
 {{ return({
     'person': [
         ['@.last_name'],
+        ['substr(@.first_name, 1, 3)', 'substr(@.last_name, 1, 3)'],
+        ['@.postcode'],
         ['@.first_name', '@.postcode'],
         ['@.first_name', '@.city'],
         ['@.birth_date'],

@@ -257,14 +257,15 @@ flow_totals as (
 ),
 
 priors as (
-    {#- At least one match in all the pairs, so a flow where EM expects none still has a finite prior. #}
+    {#- At least one match in all the pairs, so a flow where EM expects none still has a finite prior, and at most
+        even odds (a flow of one record a side). #}
     select
         flow_id,
         source_records,
         target_records,
         blocked_pairs,
         expected_matches,
-        greatest(expected_matches, 1.0) / (1.0 * source_records * target_records) as prior_probability
+        least(greatest(expected_matches, 1.0) / (1.0 * source_records * target_records), 0.5) as prior_probability
     from flow_totals
 )
 
