@@ -14,7 +14,7 @@ and addresses, mistyped birth dates, missing fields). Nobody on this project wro
   (the warehouse's match keys) as the baseline: Jaro-Winkler name comparisons, birth date, postcode with term
   frequencies, street and suburb; u from random pairs, m by EM on two blockings.
 
-    python -m benchmarks.febrl [--sets 1,2,3,4] [--no-splink] [--results]
+    python -m benchmarks.febrl [--sets 1,2,3,4] [--no-splink]      (tables printed, and benchmarks/out/febrl.json)
 """
 
 from __future__ import annotations
