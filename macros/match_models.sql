@@ -134,7 +134,8 @@ select * from all_pairs
 
 {#-
     m and u per flow, comparison and level, and the prior, estimated from the flow's own records:
-      u   the share of random pairs (int_match_random_pairs__<kind>) at the level: what chance agreement looks like;
+      u   the share of random pairs (int_match_random_pairs__<kind>) at the level: what chance agreement looks like
+          (at least 1 / the sampled pairs: a level the sample never shows is rare, not impossible);
       m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
           (int_match_pairs__<kind>): each iteration scores every pair with the current m (and a u of the blocked
           pairs, which agree on their blocking keys more than random pairs do, so EM separates the two classes
@@ -173,15 +174,19 @@ random_counts as (
 ),
 
 u as (
-    select
-        grid.flow_id,
-        grid.comparison,
-        grid.level,
-        (coalesce(c.pairs, 0) + {{ prior }} * grid.u_start)
-            / (coalesce(sum(c.pairs) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }}) as u
-    from grid
-    left join random_counts as c
-        on c.flow_id = grid.flow_id and c.comparison = grid.comparison and c.level = grid.level
+    select flow_id, comparison, level, greatest(u, 1.0 / (sampled + {{ prior }})) as u
+    from (
+        select
+            grid.flow_id,
+            grid.comparison,
+            grid.level,
+            (coalesce(c.pairs, 0) + {{ prior }} * grid.u_start)
+                / (coalesce(sum(c.pairs) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }}) as u,
+            coalesce(sum(c.pairs) over (partition by grid.flow_id, grid.comparison), 0) as sampled
+        from grid
+        left join random_counts as c
+            on c.flow_id = grid.flow_id and c.comparison = grid.comparison and c.level = grid.level
+    ) as estimated
 ),
 
 pair_levels as {{ cte_materialized() }} (

@@ -1,7 +1,7 @@
 {#-
     The match rules per kind of record (company, person, product, department). A flow's `match_rule` in
     seeds/flows.csv picks rules of its kind by name, strongest first ("org_number>email>domain>name_postcode");
-    rules_for() turns that into this list. Each rule is deterministic and explainable:
+    rules_for() turns that into this list. Each rule is explainable, and all but `probabilistic` are deterministic:
 
       keys       columns of the match-key models that must all be equal (and not NULL) on both sides;
                  a key value that more than one record on either side holds is never linked on (it goes to
@@ -16,6 +16,9 @@
                  several blocks are tried, like Splink's blocking rules) whose `score` (a similarity over s and t)
                  is at least `threshold`; linked only when each side has exactly one such candidate. `key` is
                  the column recorded as the link's key
+      probabilistic  instead of keys: the Fellegi–Sunter scores of int_match_scores__<kind> (macros/fellegi_sunter.sql),
+                 linked from match probability 0.99 when the kind's guard holds and neither record has another pair
+                 from 0.5 up; the key recorded is the evidence, field by field
 
     Guards use these pieces (NULL-safe: a missing value never contradicts):
       no_conflict         organisation numbers, VAT numbers and countries do not contradict
