@@ -87,8 +87,6 @@
 {% macro link_candidates(flow_id, source, target, kind, max_key_count=10) -%}
 {%- set flow = flow_config(flow_id) -%}
 {%- do check_flow_sides(flow, source, target) -%}
-{%- set src = flow_side(source, with_keys=(kind != 'none')) -%}
-{%- set tgt = flow_side(target, with_keys=(kind != 'none')) -%}
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'none' else {} -%}
@@ -111,27 +109,13 @@ with
 
 source_records as {{ cte_not_materialized() }} (
 
-    select keys.*
-    from {{ src.keys_model }} as keys
-    where not keys.is_deleted
-    {%- if source_filter %}
-        and keys.record_id in (
-            select cast({{ src.id }} as {{ text }}) from {{ src.staging }} where {{ source_filter }}
-        )
-    {%- endif %}
+    {{ flow_records(source, source_filter) }}
 
 ),
 
 target_records as {{ cte_not_materialized() }} (
 
-    select keys.*
-    from {{ tgt.keys_model }} as keys
-    where not keys.is_deleted
-    {%- if target_filter %}
-        and keys.record_id in (
-            select cast({{ tgt.id }} as {{ text }}) from {{ tgt.staging }} where {{ target_filter }}
-        )
-    {%- endif %}
+    {{ flow_records(target, target_filter) }}
 
 ),
 
