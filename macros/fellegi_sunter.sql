@@ -61,6 +61,12 @@
     {{ return(10) }}
 {%- endmacro %}
 
+{#- EM learns from at most this many blocked pairs per flow (a hash sample): m is a share, and 200,000 pairs pin it
+    down as well as millions would, at a bounded cost per run. -#}
+{% macro match_em_pairs() -%}
+    {{ return(200000) }}
+{%- endmacro %}
+
 {#- EM iterations (unrolled in SQL: a fixed number keeps dbt build's time fixed; from the starting values below
     the parameters change by less than 1e-3 after about six). -#}
 {% macro match_em_iterations() -%}

@@ -137,9 +137,9 @@ select * from all_pairs
       u   the share of random pairs (int_match_random_pairs__<kind>) at the level: what chance agreement looks like
           (at least 1 / the sampled pairs: a level the sample never shows is rare, not impossible);
       m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
-          (int_match_pairs__<kind>): each iteration scores every pair with the current m (and a u of the blocked
-          pairs, which agree on their blocking keys more than random pairs do, so EM separates the two classes
-          there), then sets m to the levels' shares among the pairs weighted by their match probability;
+          (int_match_pairs__<kind>; a hash sample of match_em_pairs() where a flow has more): each iteration
+          scores every pair with the current m (and a u of the blocked pairs, which agree on their blocking keys
+          more than random pairs do, so EM separates the two classes there), then sets m to the levels' shares among the pairs weighted by their match probability;
       prior  the expected number of matches (the sum of the last iteration's probabilities) over all possible
           pairs of the flow.
     Each estimate is smoothed towards the starting values in macros/fellegi_sunter.sql with the weight of
@@ -189,8 +189,23 @@ u as (
     ) as estimated
 ),
 
+{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them. #}
+em_pairs as {{ cte_materialized() }} (
+    select *
+    from (
+        select
+            blocked.*,
+            row_number() over (
+                partition by flow_id order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
+            ) as sample_rank,
+            count(*) over (partition by flow_id) as blocked_pairs
+        from {{ pairs }} as blocked
+    ) as ranked
+    where sample_rank <= {{ match_em_pairs() }}
+),
+
 pair_levels as {{ cte_materialized() }} (
-    {{ _unpivot_levels(kind, pairs, 'source_id, target_id, ') }}
+    {{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ') }}
 ),
 
 em_0 as (
@@ -245,18 +260,25 @@ em_{{ i }} as (
 ),
 {%- endfor %}
 
+{#- The matches EM expects among the sampled pairs, scaled up to all of the flow's blocked pairs. #}
 flow_totals as (
     select
         r.flow_id,
         max(r.source_records) as source_records,
         max(r.target_records) as target_records,
-        coalesce(max(expected.matches), 0) as expected_matches,
-        coalesce(max(expected.pairs), 0) as blocked_pairs
+        coalesce(max(expected.matches * expected.blocked_pairs / expected.sampled_pairs), 0) as expected_matches,
+        coalesce(max(expected.blocked_pairs), 0) as blocked_pairs
     from {{ random_pairs }} as r
     left join (
-        select flow_id, sum(p) as matches, count(*) as pairs
-        from probability_{{ iterations }}
-        group by flow_id
+        select
+            pr.flow_id,
+            sum(pr.p) as matches,
+            count(*) as sampled_pairs,
+            max(sampled.blocked_pairs) as blocked_pairs
+        from probability_{{ iterations }} as pr
+        inner join em_pairs as sampled
+            on sampled.flow_id = pr.flow_id and sampled.source_id = pr.source_id and sampled.target_id = pr.target_id
+        group by pr.flow_id
     ) as expected on expected.flow_id = r.flow_id
     group by r.flow_id
 ),
