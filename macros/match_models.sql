@@ -1,6 +1,6 @@
 {#-
     The bodies of the probabilistic matching models (models/intermediate/matching/), one model per kind of record
-    (person, company) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
+    (person, for now) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
     are in macros/fellegi_sunter.sql.
 
       int_match_pairs__<kind>          blocked candidate pairs and their comparison levels

@@ -1,6 +1,7 @@
 {#-
     The probabilistic matching's parameters for analysts: per flow, comparison and level the m and u probabilities
-    and the weight a pair at that level gets (int_match_parameters__person, __company; macros/fellegi_sunter.sql).
+    and the weight a pair at that level gets (int_match_parameters__person; macros/fellegi_sunter.sql). Company
+    flows are not matched probabilistically yet (see matching_flows in macros/fellegi_sunter.sql).
 -#}
 
 with
@@ -8,12 +9,6 @@ with
 person as (
 
     select * from {{ ref('int_match_parameters__person') }}
-
-),
-
-company as (
-
-    select * from {{ ref('int_match_parameters__company') }}
 
 ),
 
@@ -47,9 +42,5 @@ select
     parameters.target_records,
     parameters.em_iterations
 
-from (
-    select * from person
-    union all
-    select * from company
-) as parameters
+from person as parameters
 inner join flows on flows.flow_id = parameters.flow_id
