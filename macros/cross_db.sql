@@ -51,16 +51,19 @@
 
 
 {#-
-    String similarity in [0, 1] for fuzzy name comparison. DuckDB and Snowflake have Jaro-Winkler built in. The
-    default is exact equality (1 or 0), so a warehouse without a similarity function still runs every model: its
-    fuzzy rule then only finds pairs the exact rules already found.
+    String similarity in [0, 1] for fuzzy name comparison. DuckDB and Snowflake have Jaro-Winkler built in. There
+    is no default: an adapter without a form stops at compile time, rather than matching with a weaker comparison
+    than the probabilistic levels were estimated for (give it a form here: PostgreSQL, e.g., through an extension).
 -#}
 {% macro name_similarity(left, right) -%}
     {{ return(adapter.dispatch('name_similarity', 'crm_sync')(left, right)) }}
 {%- endmacro %}
 
 {% macro default__name_similarity(left, right) -%}
-    case when {{ left }} = {{ right }} then 1.0 else 0.0 end
+    {{ exceptions.raise_compiler_error(
+        "name_similarity (Jaro-Winkler) has no form for the adapter '" ~ adapter.type() ~ "': add "
+        ~ adapter.type() ~ "__name_similarity to macros/cross_db.sql"
+    ) }}
 {%- endmacro %}
 
 {% macro duckdb__name_similarity(left, right) -%}
@@ -99,14 +102,17 @@
 {% macro postgres__cte_not_materialized() -%}not materialized{%- endmacro %}
 
 
-{#- Edit distance between two strings (Damerau-Levenshtein where the adapter has it: a swap of two letters is
-    one edit). The default is 0 for equal strings and 99 otherwise, like name_similarity's default. -#}
+{#- Edit distance between two strings (Damerau-Levenshtein: a swap of two letters is one edit). No default, like
+    name_similarity. -#}
 {% macro edit_distance(left, right) -%}
     {{ return(adapter.dispatch('edit_distance', 'crm_sync')(left, right)) }}
 {%- endmacro %}
 
 {% macro default__edit_distance(left, right) -%}
-    case when {{ left }} = {{ right }} then 0 else 99 end
+    {{ exceptions.raise_compiler_error(
+        "edit_distance (Damerau-Levenshtein) has no form for the adapter '" ~ adapter.type() ~ "': add "
+        ~ adapter.type() ~ "__edit_distance to macros/cross_db.sql"
+    ) }}
 {%- endmacro %}
 
 {% macro duckdb__edit_distance(left, right) -%}

@@ -87,14 +87,17 @@
 {% macro link_candidates(flow_id, source, target, kind, max_key_count=10) -%}
 {%- set flow = flow_config(flow_id) -%}
 {%- do check_flow_sides(flow, source, target) -%}
-{%- set src = flow_side(source, with_keys=(kind != 'none')) -%}
-{%- set tgt = flow_side(target, with_keys=(kind != 'none')) -%}
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'none' else {} -%}
 {%- if kind == 'person' -%}
     {%- do lookups.update({'int_shared_names': ref('int_shared_names')}) -%}
 {%- endif -%}
+{%- if kind == 'person' -%}
+    {%- do lookups.update({'scores': ref('int_match_scores__person')}) -%}
+{%- endif -%}
+{%- set no_score = 'cast(null as ' ~ dbt.type_float() ~ ') as match_weight, cast(null as ' ~ dbt.type_float()
+    ~ ') as match_probability' -%}
 {%- set overrides = ref('link_overrides') -%}
 {%- set source_filter = flow.get('source_filter') -%}
 {%- set target_filter = flow.get('target_filter') -%}
@@ -106,27 +109,13 @@ with
 
 source_records as {{ cte_not_materialized() }} (
 
-    select keys.*
-    from {{ src.keys_model }} as keys
-    where not keys.is_deleted
-    {%- if source_filter %}
-        and keys.record_id in (
-            select cast({{ src.id }} as {{ text }}) from {{ src.staging }} where {{ source_filter }}
-        )
-    {%- endif %}
+    {{ flow_records(source, source_filter) }}
 
 ),
 
 target_records as {{ cte_not_materialized() }} (
 
-    select keys.*
-    from {{ tgt.keys_model }} as keys
-    where not keys.is_deleted
-    {%- if target_filter %}
-        and keys.record_id in (
-            select cast({{ tgt.id }} as {{ text }}) from {{ tgt.staging }} where {{ target_filter }}
-        )
-    {%- endif %}
+    {{ flow_records(target, target_filter) }}
 
 ),
 
@@ -164,7 +153,45 @@ settled_0 as {{ cte_materialized() }} (
         + [rule.fuzzy.key] -%}
 {%- endif -%}
 {%- set columns = columns | unique | list %}
-{%- if rule.fuzzy is defined %}
+{%- if rule.probabilistic is defined %}
+
+{#- The probabilistic rule: the scored pairs (int_match_scores__<kind>) of records no stronger rule settled, from
+    the review threshold up. Each record's other such pairs count as competing keys, so a pair is linkable when it
+    reaches the link threshold, passes the kind's guard (match_guard) and neither record has another pair in the
+    review band or above. #}
+{{ r }}__in_band as {{ cte_materialized() }} (
+    select
+        source_id,
+        target_id,
+        match_weight,
+        match_probability,
+        match_evidence,
+        match_probability >= {{ match_thresholds().link }} and {{ match_guard(kind) }} as is_corroborated
+    from {{ lookups.scores }}
+    where flow_id = {{ flow_id }}
+        and match_probability >= {{ match_thresholds().review }}
+        and source_id in (select record_id from source_records)
+        and target_id in (select record_id from target_records)
+        and source_id not in (select source_id from settled_{{ k - 1 }})
+        and target_id not in (select target_id from settled_{{ k - 1 }})
+),
+
+{{ r }}__pairs as {{ cte_materialized() }} (
+    select
+        source_id,
+        target_id,
+        '{{ r }}' as match_rule,
+        {{ k }} as rule_rank,
+        cast(match_evidence as {{ text }}) as link_key,
+        count(*) over (partition by target_id) as source_key_count,
+        count(*) over (partition by source_id) as target_key_count,
+        is_corroborated,
+        match_weight,
+        match_probability
+    from {{ r }}__in_band
+),
+
+{%- elif rule.fuzzy is defined %}
 {%- set column = rule.fuzzy.key %}
 
 {{ r }}__open_sources as {{ cte_materialized() }} (
@@ -211,7 +238,8 @@ settled_0 as {{ cte_materialized() }} (
         cast(link_key as {{ text }}) as link_key,
         count(*) over (partition by target_id) as source_key_count,
         count(*) over (partition by source_id) as target_key_count,
-        is_corroborated
+        is_corroborated,
+        {{ no_score }}
     from {{ r }}__scored
     where similarity >= {{ rule.fuzzy.threshold }}
 ),
@@ -271,7 +299,8 @@ settled_0 as {{ cte_materialized() }} (
         s.n as source_key_count,
         t.n as target_key_count,
         {%- endif %}
-        {{ rule.guard }} as is_corroborated
+        {{ rule.guard }} as is_corroborated,
+        {{ no_score }}
     from {{ r }}__source_keys as s
     inner join {{ r }}__target_keys as t on t.key_value = s.key_value
     {%- if rule.get('shared_anywhere') %}
@@ -328,6 +357,7 @@ candidates as (
         cast(null as bigint) as source_key_count,
         cast(null as bigint) as target_key_count,
         cast(null as boolean) as is_corroborated,
+        {{ no_score }},
         cast(null as boolean) as is_proposed
     where 1 = 0
     {%- endif %}
@@ -344,7 +374,9 @@ select
     target_key_count,
     is_corroborated,
     source_key_count = 1 and target_key_count = 1 and is_corroborated as is_linkable,
-    is_proposed
+    is_proposed,
+    match_weight,
+    match_probability
 from candidates
 {%- endmacro %}
 

@@ -47,7 +47,16 @@ flow as (
 existing as (
 
     {% if is_incremental() -%}
-    select * from {{ this }}
+    {#- A link table from before the scores has no score columns yet (on_schema_change adds them after this). #}
+    {#- (In a unit test `this` is the fixture's name, a fixture written before the scores.) #}
+    {%- set held = [] if this is string else adapter.get_columns_in_relation(this) | map(attribute='name')
+        | map('lower') | list %}
+    select
+        previous.*
+        {%- for column in ['match_weight', 'match_probability'] if column not in held %},
+        cast(null as {{ dbt.type_float() }}) as {{ column }}
+        {%- endfor %}
+    from {{ this }} as previous
     {%- else -%}
     select
         cast(null as {{ text }}) as link_id,
@@ -55,6 +64,8 @@ existing as (
         cast(null as {{ text }}) as target_id,
         cast(null as {{ text }}) as match_rule,
         cast(null as {{ text }}) as match_key,
+        cast(null as {{ dbt.type_float() }}) as match_weight,
+        cast(null as {{ dbt.type_float() }}) as match_probability,
         cast(null as {{ ts }}) as linked_at,
         cast(null as boolean) as is_active,
         cast(null as {{ ts }}) as closed_at,
@@ -137,6 +148,8 @@ closed as (
         active.target_id,
         active.match_rule,
         active.match_key,
+        active.match_weight,
+        active.match_probability,
         active.linked_at,
         false as is_active,
         {{ run_timestamp() }} as closed_at,
@@ -178,7 +191,7 @@ taken_1 as (
 
 proposed as (
 
-    select c.source_id, c.target_id, c.match_rule, c.link_key
+    select c.source_id, c.target_id, c.match_rule, c.link_key, c.match_weight, c.match_probability
     from {{ candidates_model }} as c
     cross join flow
     where flow.enabled
@@ -194,13 +207,19 @@ proposed as (
 
 ),
 
+{%- set no_score = 'cast(null as ' ~ dbt.type_float() ~ ') as match_weight, cast(null as ' ~ dbt.type_float()
+    ~ ') as match_probability' %}
+
 new_links as (
 
-    select source_id, target_id, 'manual' as match_rule, cast(null as {{ text }}) as match_key from forced
+    select source_id, target_id, 'manual' as match_rule, cast(null as {{ text }}) as match_key, {{ no_score }}
+    from forced
     union all
-    select source_id, target_id, 'created_by_push' as match_rule, cast(null as {{ text }}) as match_key from pushed
+    select source_id, target_id, 'created_by_push' as match_rule, cast(null as {{ text }}) as match_key,
+        {{ no_score }}
+    from pushed
     union all
-    select source_id, target_id, match_rule, link_key as match_key from proposed
+    select source_id, target_id, match_rule, link_key as match_key, match_weight, match_probability from proposed
 
 ),
 
@@ -212,7 +231,9 @@ opened as (
         new_links.source_id,
         new_links.target_id,
         new_links.match_rule,
-        new_links.match_key
+        new_links.match_key,
+        new_links.match_weight,
+        new_links.match_probability
     from new_links
 
 ),
@@ -225,6 +246,10 @@ changes as (
         opened.target_id,
         coalesce(existing.match_rule, opened.match_rule) as match_rule,
         coalesce(existing.match_key, opened.match_key) as match_key,
+        {#- A link keeps the score it was made with (a reopened link from before scores has none). #}
+        case when existing.link_id is null then opened.match_weight else existing.match_weight end as match_weight,
+        case when existing.link_id is null then opened.match_probability else existing.match_probability end
+            as match_probability,
         coalesce(existing.linked_at, {{ run_timestamp() }}) as linked_at,
         true as is_active,
         cast(null as {{ ts }}) as closed_at,
@@ -257,6 +282,8 @@ select
     ----------  how it was linked
     changes.match_rule,
     changes.match_key,
+    changes.match_weight,
+    changes.match_probability,
 
     ----------  state
     changes.is_active,

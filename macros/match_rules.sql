@@ -1,7 +1,7 @@
 {#-
     The match rules per kind of record (company, person, product, department). A flow's `match_rule` in
     seeds/flows.csv picks rules of its kind by name, strongest first ("org_number>email>domain>name_postcode");
-    rules_for() turns that into this list. Each rule is deterministic and explainable:
+    rules_for() turns that into this list. Each rule is explainable, and all but `probabilistic` are deterministic:
 
       keys       columns of the match-key models that must all be equal (and not NULL) on both sides;
                  a key value that more than one record on either side holds is never linked on (it goes to
@@ -16,6 +16,9 @@
                  several blocks are tried, like Splink's blocking rules) whose `score` (a similarity over s and t)
                  is at least `threshold`; linked only when each side has exactly one such candidate. `key` is
                  the column recorded as the link's key
+      probabilistic  instead of keys: the Fellegi–Sunter scores of int_match_scores__<kind> (macros/fellegi_sunter.sql),
+                 linked from match probability 0.99 when the kind's guard holds and neither record has another pair
+                 from 0.5 up; the key recorded is the evidence, field by field
 
     Guards use these pieces (NULL-safe: a missing value never contradicts):
       no_conflict         organisation numbers, VAT numbers and countries do not contradict
@@ -114,6 +117,9 @@
     nothing contradicting: e-mail, mobile, phone, birth date, country, postcode, employer (at 10,000 records per
     entity the homonyms each system knows one of are what is left; a different phone number is what tells some). -#}
 {% macro match_rule_library() -%}
+{#- Fellegi–Sunter scores for the records no exact rule settled (macros/fellegi_sunter.sql), always the last rule;
+    persons only for now (see matching_flows). -#}
+{%- set probabilistic = {'name': 'probabilistic', 'probabilistic': true, 'guard': 'true'} -%}
 {{ return({
     'company': [
         {'name': 'org_number', 'keys': ['org_number'],
@@ -171,6 +177,7 @@
                   ~ ' and not ' ~ _differ('country_code') ~ ' and not ' ~ _differ('postcode')
                   ~ ' and not (s.employer_name is not null and t.employer_name is not null and not '
                   ~ _similar('employer_name', 0.7) ~ ')'},
+        probabilistic,
     ],
     'product': [
         {'name': 'sku', 'keys': ['code'], 'guard': 'true'},

@@ -97,6 +97,11 @@ def sync_summary(report: SyncReport) -> list[Table | str]:
         out.append(f"[yellow]Held clears[/yellow] (an emptied field not written anywhere; sync_held_clears): {counts}")
     if report.rejected:
         out.append(rejections_table(report.rejected))
+    if report.waiting_for_review:
+        out.append(
+            f"[cyan]{report.waiting_for_review} records wait for a review decision[/cyan]: a probable match in the "
+            "target (link_review); force or forbid the pair in seeds/link_overrides.csv"
+        )
     out += [f"[red]{error}[/red]" for error in report.errors()]
     rounds = len(report.rounds)
     out.append(

@@ -67,6 +67,7 @@ class SyncReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     preview: list[FieldPreview] = field(default_factory=list)  # the first round's planned updates per field
     held_clears: dict[str, int] = field(default_factory=dict)  # per system that emptied a filled field
+    waiting_for_review: int = 0  # records not created beside a probable match (link_review) in the last round
 
     def written(self) -> dict[str, Counter[str]]:
         """Per system: created and updated over all rounds; rejected, failed, waiting as the last round left them."""
@@ -232,3 +233,7 @@ def _read_results(report: SyncReport) -> None:
         run_ids = [r.push.run_id for r in report.rounds[-1:] if r.push is not None]
         if run_ids and store.exists("push_outcomes", "reverse_etl"):
             report.rejected = store.outcomes(run_ids, ["rejected", "held"])
+            waiting = store.outcomes(run_ids, ["waiting"])
+            report.waiting_for_review = len(
+                {row["plan_key"] for row in waiting if (row["error"] or "").startswith("review:")}
+            )

@@ -89,7 +89,7 @@ def test_no_link_goes_through_an_email_two_customers_share(chain: Chain) -> None
 
 def test_review_lists_shared_keys_and_clusters_hold_one_record_per_system(chain: Chain) -> None:
     reasons = dict(chain.query("select review_reason, count(*) from main.link_review group by 1"))
-    assert set(reasons) <= {"key_shared", "not_corroborated", "competing_candidates"}
+    assert set(reasons) <= {"key_shared", "not_corroborated", "competing_candidates", "review_band"}
     assert chain.query("select count(*) from main.identity_cluster_violations") == [(0,)]
     biggest = chain.query("select max(cluster_size) from main.identity_clusters")[0][0]
     assert biggest >= 4, "a company linked across four or more systems forms one cluster"

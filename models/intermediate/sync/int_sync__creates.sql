@@ -11,13 +11,15 @@
     A create waits (waiting_for) while a record it refers to is not linked yet (a contact's account that this
     sync is creating), and while an earlier flow into the same target entity still has creates the push never
     tried: flows 1 and 4 both create Custom CRM customers, and the second one's records should first get the
-    chance to match what the first one created rather than create the same company twice.
+    chance to match what the first one created rather than create the same company twice. It also waits while
+    the target holds a probable match for it (`review: <system> <entity> <id>`, from link_review).
 
     A source field whose value is invalid (macros/value_checks.sql) rejects the create (rejection): the record is
     created once it is fixed, never with the invalid value and never with the field left out.
 -#}
 {{ sync_depends_on() }}
 -- depends_on: {{ ref('int_sync__field_decisions') }}
+-- depends_on: {{ ref('link_review') }}
 {%- set flows = sync_flows() %}
 {%- set text = dbt.type_string() %}
 
@@ -185,6 +187,22 @@ first_untried_flow as (
 
 ),
 
+{#- A record with a probable match in the target (a probabilistic candidate in link_review) is not created beside
+    it: it waits until a person decides in seeds/link_overrides.csv (force: linked; forbid: created). #}
+in_review as (
+
+    select
+        flow_id,
+        source_id,
+        'review: ' || min(target_system) || ' ' || min(target_entity) || ' ' || min(target_id)
+            || case when count(*) > 1 then ' and ' || cast(count(*) - 1 as {{ text }}) || ' more' else '' end
+            as waiting_for
+    from {{ ref('link_review') }}
+    where match_rule = 'probabilistic'
+    group by flow_id, source_id
+
+),
+
 waiting as (
 
     select
@@ -192,6 +210,7 @@ waiting as (
         records.source_id,
         coalesce(
             records.waiting_for_parent,
+            in_review.waiting_for,
             case
                 when records.flow_id > first_untried_flow.flow_id
                     then 'flow ' || cast(first_untried_flow.flow_id as {{ text }}) || ' creates '
@@ -199,6 +218,9 @@ waiting as (
             end
         ) as waiting_for
     from records
+    left join in_review
+        on in_review.flow_id = records.flow_id
+        and in_review.source_id = records.source_id
     left join first_untried_flow
         on first_untried_flow.target_system = records.target_system
         and first_untried_flow.target_entity = records.target_entity

@@ -1,7 +1,7 @@
 {#-
     Candidate pairs the matching did not link and a person should look at: the key is shared by several records
-    on a side (customers sharing one mailbox), the key matched but nothing else agreed, or a record had several
-    equally good candidates. Only pairs whose two records are both still unlinked in the flow, in enabled flows,
+    on a side (customers sharing one mailbox), the key matched but nothing else agreed, a record had several
+    equally good candidates, or the probabilistic score is in the review band (with its evidence in match_key). Only pairs whose two records are both still unlinked in the flow, in enabled flows,
     and not forbidden by seeds/link_overrides.csv. One row per pair, under its strongest rule.
 -#}
 
@@ -21,7 +21,9 @@ candidates_{{ loop.index }} as (
         c.source_key_count,
         c.target_key_count,
         c.is_corroborated,
-        c.is_linkable
+        c.is_linkable,
+        c.match_weight,
+        c.match_probability
     from {{ ref('int_link_candidates__' ~ flow_name) }} as c
     where not exists (
             select 1 from {{ ref('link_' ~ flow_name) }} as l
@@ -93,10 +95,15 @@ select
     ranked.source_key_count,
     ranked.target_key_count,
     case
+        when ranked.match_rule = 'probabilistic' and (ranked.source_key_count > 1 or ranked.target_key_count > 1)
+            then 'competing_candidates'
+        when ranked.match_rule = 'probabilistic' then 'review_band'
         when ranked.source_key_count > 1 or ranked.target_key_count > 1 then 'key_shared'
         when not ranked.is_corroborated then 'not_corroborated'
         else 'competing_candidates'
     end as review_reason,
+    ranked.match_weight,
+    ranked.match_probability,
 
     ----------  timestamps
     {{ run_timestamp() }} as listed_at

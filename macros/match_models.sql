@@ -1,0 +1,409 @@
+{#-
+    The bodies of the probabilistic matching models (models/intermediate/matching/), one model per kind of record
+    (person, for now) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
+    are in macros/fellegi_sunter.sql.
+
+      int_match_pairs__<kind>          blocked candidate pairs and their comparison levels
+      int_match_random_pairs__<kind>   random pairs (a hash sample of each side) and their levels: u
+      int_match_parameters__<kind>     m by EM over the blocked pairs, u from the random pairs, the weights
+      int_match_scores__<kind>         every blocked pair's match weight, probability and evidence
+-#}
+
+{#- The records of every flow of a kind, both sides (CTEs sources_<flow_id>, targets_<flow_id>). -#}
+{% macro _match_flow_ctes(kind) -%}
+    {%- for flow_id, sides in matching_flows(kind).items() %}
+    {%- set flow = flow_config(flow_id) %}
+    {%- do check_flow_sides(flow, sides[0], sides[1]) %}
+
+sources_{{ flow_id }} as {{ cte_materialized() }} (
+    {{ flow_records(sides[0], flow.get('source_filter')) }}
+),
+
+targets_{{ flow_id }} as {{ cte_materialized() }} (
+    {{ flow_records(sides[1], flow.get('target_filter')) }}
+),
+    {%- endfor %}
+{%- endmacro %}
+
+
+{% macro _tf_columns(kind) -%}
+    {{ return(match_comparisons(kind) | selectattr('tf', 'defined') | map(attribute='tf') | list) }}
+{%- endmacro %}
+
+
+{% macro match_pairs(kind) -%}
+{%- set flows = matching_flows(kind) -%}
+with
+{{ _match_flow_ctes(kind) }}
+{%- for flow_id in flows %}
+{%- for column in _tf_columns(kind) %}
+
+{#- How often each value is held, over both sides of the flow. #}
+tf_{{ flow_id }}_{{ column }} as (
+    select value, count(*) * 1.0 / sum(count(*)) over () as frequency
+    from (
+        select {{ column }} as value from sources_{{ flow_id }}
+        union all
+        select {{ column }} as value from targets_{{ flow_id }}
+    ) as held
+    where value is not null
+    group by value
+),
+{%- endfor %}
+
+pairs_{{ flow_id }} as (
+    select
+        {{ flow_id }} as flow_id,
+        b.source_id,
+        b.target_id,
+        b.blocked_by,
+        {{ comparison_levels(kind) }},
+        {%- for column in _tf_columns(kind) %}
+        case when s.{{ column }} = t.{{ column }} then tf_{{ column }}.frequency end as tf_{{ column }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as b
+    inner join sources_{{ flow_id }} as s on s.record_id = b.source_id
+    inner join targets_{{ flow_id }} as t on t.record_id = b.target_id
+    {%- for column in _tf_columns(kind) %}
+    left join tf_{{ flow_id }}_{{ column }} as tf_{{ column }} on tf_{{ column }}.value = s.{{ column }}
+    {%- endfor %}
+),
+{%- endfor %}
+
+all_pairs as (
+    {%- for flow_id in flows %}
+    select * from pairs_{{ flow_id }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+)
+
+select * from all_pairs
+{%- endmacro %}
+
+
+{#- Random pairs for u: up to match_u_sample() records of each side (the first by a hash of their id, so the sample
+    is the same every run and spread over the whole table), every pair of them. -#}
+{% macro match_random_pairs(kind) -%}
+{%- set flows = matching_flows(kind) -%}
+with
+{{ _match_flow_ctes(kind) }}
+{%- for flow_id in flows %}
+{%- for role in ['source', 'target'] %}
+
+{{ role }}_sample_{{ flow_id }} as (
+    select *
+    from {{ role }}s_{{ flow_id }}
+    order by {{ dbt.hash('record_id') }}
+    limit {{ match_u_sample() }}
+),
+{%- endfor %}
+
+random_{{ flow_id }} as (
+    select
+        {{ flow_id }} as flow_id,
+        (select count(*) from sources_{{ flow_id }}) as source_records,
+        (select count(*) from targets_{{ flow_id }}) as target_records,
+        {{ comparison_levels(kind) }}
+    from source_sample_{{ flow_id }} as s
+    cross join target_sample_{{ flow_id }} as t
+),
+{%- endfor %}
+
+all_pairs as (
+    {%- for flow_id in flows %}
+    select * from random_{{ flow_id }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+)
+
+select * from all_pairs
+{%- endmacro %}
+
+
+{#- Pairs as one row per (pair, comparison) with a level: what the estimation counts. -#}
+{% macro _unpivot_levels(kind, relation, ids) -%}
+    {%- for comparison in match_comparisons(kind) %}
+    select flow_id, {{ ids }}'{{ comparison.name }}' as comparison, gamma_{{ comparison.name }} as level
+    from {{ relation }}
+    where gamma_{{ comparison.name }} >= 0
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#-
+    m and u per flow, comparison and level, and the prior, estimated from the flow's own records:
+      u   the share of random pairs (int_match_random_pairs__<kind>) at the level: what chance agreement looks like
+          (at least 1 / the sampled pairs: a level the sample never shows is rare, not impossible);
+      m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
+          (int_match_pairs__<kind>; a hash sample of match_em_pairs() where a flow has more): each iteration
+          scores every pair with the current m (and a u of the blocked pairs, which agree on their blocking keys
+          more than random pairs do, so EM separates the two classes there), then sets m to the levels' shares among the pairs weighted by their match probability;
+      prior  the expected number of matches (the sum of the last iteration's probabilities) over all possible
+          pairs of the flow.
+    Each estimate is smoothed towards the starting values in macros/fellegi_sunter.sql with the weight of
+    match_prior_pairs() pairs, so a level no pair has shows no infinite weight and a tiny flow still scores.
+-#}
+{% macro match_parameters(kind) -%}
+{%- set flow_ids = matching_flows(kind).keys() | list -%}
+{%- set prior = match_prior_pairs() -%}
+{%- set iterations = match_em_iterations() -%}
+{%- set pairs = ref('int_match_pairs__' ~ kind) -%}
+{%- set random_pairs = ref('int_match_random_pairs__' ~ kind) -%}
+with
+
+levels as (
+    {{ comparison_level_rows(kind) }}
+),
+
+grid as (
+    select flows.flow_id, levels.*
+    from (select * from (values ({{ flow_ids | join('), (') }})) as f (flow_id)) as flows
+    cross join levels
+),
+
+random_levels as (
+    {{ _unpivot_levels(kind, random_pairs, '') }}
+),
+
+random_counts as (
+    select flow_id, comparison, level, count(*) as pairs
+    from random_levels
+    group by flow_id, comparison, level
+),
+
+u as (
+    select flow_id, comparison, level, greatest(u, 1.0 / (sampled + {{ prior }})) as u
+    from (
+        select
+            grid.flow_id,
+            grid.comparison,
+            grid.level,
+            (coalesce(c.pairs, 0) + {{ prior }} * grid.u_start)
+                / (coalesce(sum(c.pairs) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }}) as u,
+            coalesce(sum(c.pairs) over (partition by grid.flow_id, grid.comparison), 0) as sampled
+        from grid
+        left join random_counts as c
+            on c.flow_id = grid.flow_id and c.comparison = grid.comparison and c.level = grid.level
+    ) as estimated
+),
+
+{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them. #}
+em_pairs as {{ cte_materialized() }} (
+    select *
+    from (
+        select
+            blocked.*,
+            row_number() over (
+                partition by flow_id order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
+            ) as sample_rank,
+            count(*) over (partition by flow_id) as blocked_pairs
+        from {{ pairs }} as blocked
+    ) as ranked
+    where sample_rank <= {{ match_em_pairs() }}
+),
+
+pair_levels as {{ cte_materialized() }} (
+    {{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ') }}
+),
+
+em_0 as (
+    select grid.flow_id, grid.comparison, grid.level, grid.m_start as m, u.u as u_blocked, 0.1 as match_share
+    from grid
+    inner join u on u.flow_id = grid.flow_id and u.comparison = grid.comparison and u.level = grid.level
+),
+{%- for i in range(1, iterations + 1) %}
+
+probability_{{ i }} as {{ cte_materialized() }} (
+    select flow_id, source_id, target_id, 1.0 / (1.0 + exp(-least(greatest(w, -50.0), 50.0))) as p
+    from (
+        select
+            pl.flow_id,
+            pl.source_id,
+            pl.target_id,
+            sum(ln(e.m / e.u_blocked)) + ln(max(e.match_share) / (1.0 - max(e.match_share))) as w
+        from pair_levels as pl
+        inner join em_{{ i - 1 }} as e
+            on e.flow_id = pl.flow_id and e.comparison = pl.comparison and e.level = pl.level
+        group by pl.flow_id, pl.source_id, pl.target_id
+    ) as scored
+),
+
+expected_{{ i }} as (
+    select pl.flow_id, pl.comparison, pl.level, sum(pr.p) as matches, sum(1.0 - pr.p) as non_matches
+    from pair_levels as pl
+    inner join probability_{{ i }} as pr
+        on pr.flow_id = pl.flow_id and pr.source_id = pl.source_id and pr.target_id = pl.target_id
+    group by pl.flow_id, pl.comparison, pl.level
+),
+
+em_{{ i }} as (
+    select
+        grid.flow_id,
+        grid.comparison,
+        grid.level,
+        (coalesce(x.matches, 0) + {{ prior }} * grid.m_start)
+            / (coalesce(sum(x.matches) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }}) as m,
+        (coalesce(x.non_matches, 0) + {{ prior }} * grid.u_start)
+            / (coalesce(sum(x.non_matches) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }})
+            as u_blocked,
+        coalesce(share.match_share, 0.1) as match_share
+    from grid
+    left join expected_{{ i }} as x
+        on x.flow_id = grid.flow_id and x.comparison = grid.comparison and x.level = grid.level
+    left join (
+        select flow_id, least(greatest(avg(p), 0.001), 0.999) as match_share
+        from probability_{{ i }}
+        group by flow_id
+    ) as share on share.flow_id = grid.flow_id
+),
+{%- endfor %}
+
+{#- The matches EM expects among the sampled pairs, scaled up to all of the flow's blocked pairs. #}
+flow_totals as (
+    select
+        r.flow_id,
+        max(r.source_records) as source_records,
+        max(r.target_records) as target_records,
+        coalesce(max(expected.matches * expected.blocked_pairs / expected.sampled_pairs), 0) as expected_matches,
+        coalesce(max(expected.blocked_pairs), 0) as blocked_pairs
+    from {{ random_pairs }} as r
+    left join (
+        select
+            pr.flow_id,
+            sum(pr.p) as matches,
+            count(*) as sampled_pairs,
+            max(sampled.blocked_pairs) as blocked_pairs
+        from probability_{{ iterations }} as pr
+        inner join em_pairs as sampled
+            on sampled.flow_id = pr.flow_id and sampled.source_id = pr.source_id and sampled.target_id = pr.target_id
+        group by pr.flow_id
+    ) as expected on expected.flow_id = r.flow_id
+    group by r.flow_id
+),
+
+priors as (
+    {#- At least one match in all the pairs, so a flow where EM expects none still has a finite prior, and at most
+        even odds (a flow of one record a side). #}
+    select
+        flow_id,
+        source_records,
+        target_records,
+        blocked_pairs,
+        expected_matches,
+        least(greatest(expected_matches, 1.0) / (1.0 * source_records * target_records), 0.5) as prior_probability
+    from flow_totals
+)
+
+select
+    ----------  ids
+    grid.flow_id,
+    '{{ kind }}' as match_kind,
+    grid.comparison,
+    grid.level,
+    grid.level_label,
+
+    ----------  parameters
+    em.m as m_probability,
+    u.u as u_probability,
+    {{ log2('em.m / u.u') }} as match_weight,
+    grid.has_tf,
+
+    ----------  the flow's prior
+    priors.prior_probability,
+    {{ log2('priors.prior_probability / (1.0 - priors.prior_probability)') }} as prior_match_weight,
+    priors.expected_matches,
+    priors.blocked_pairs,
+    priors.source_records,
+    priors.target_records,
+    {{ iterations }} as em_iterations
+from grid
+inner join em_{{ iterations }} as em
+    on em.flow_id = grid.flow_id and em.comparison = grid.comparison and em.level = grid.level
+inner join u on u.flow_id = grid.flow_id and u.comparison = grid.comparison and u.level = grid.level
+inner join priors on priors.flow_id = grid.flow_id
+{%- endmacro %}
+
+
+{#-
+    Every blocked pair's score: the flow's prior weight plus each comparison's weight at the pair's level
+    (log2 m/u; at an exact level of a term-frequency column log2 m/frequency of the shared value, so a rare
+    shared value weighs more than a common one; 0 where a side has no value), the probability 2^w / (1 + 2^w),
+    and the evidence as text, comparison by comparison.
+-#}
+{% macro match_scores(kind) -%}
+{%- set comparisons = match_comparisons(kind) -%}
+{%- set parameters = ref('int_match_parameters__' ~ kind) -%}
+with
+
+pairs as (
+    select * from {{ ref('int_match_pairs__' ~ kind) }}
+),
+
+weighed as (
+    select
+        pairs.*,
+        prior.prior_match_weight,
+        {%- for c in comparisons %}
+        {%- set n = c.name %}
+        case
+            when pairs.gamma_{{ n }} < 0 then 0.0
+            {%- if c.tf is defined %}
+            when pairs.tf_{{ c.tf }} is not null and w_{{ n }}.has_tf
+                then {{ log2('w_' ~ n ~ '.m_probability / pairs.tf_' ~ c.tf) }}
+            {%- endif %}
+            else w_{{ n }}.match_weight
+        end as weight_{{ n }},
+        w_{{ n }}.level_label as level_{{ n }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from pairs
+    inner join (
+        select distinct flow_id, prior_match_weight from {{ parameters }}
+    ) as prior on prior.flow_id = pairs.flow_id
+    {%- for c in comparisons %}
+    left join {{ parameters }} as w_{{ c.name }}
+        on w_{{ c.name }}.flow_id = pairs.flow_id
+        and w_{{ c.name }}.comparison = '{{ c.name }}'
+        and w_{{ c.name }}.level = pairs.gamma_{{ c.name }}
+    {%- endfor %}
+),
+
+scored as (
+    select
+        weighed.*,
+        prior_match_weight{% for c in comparisons %} + weight_{{ c.name }}{% endfor %} as match_weight
+    from weighed
+)
+
+select
+    ----------  the pair
+    flow_id,
+    source_id,
+    target_id,
+    blocked_by,
+
+    ----------  the score
+    match_weight,
+    case
+        when match_weight > 50 then 1.0
+        when match_weight < -50 then 0.0
+        else power(2.0, match_weight) / (1.0 + power(2.0, match_weight))
+    end as match_probability,
+    {#- "first_name exact +7.1; last_name one_edit +4.0; birth_date else -6.3" (comparisons a side lacks left out) #}
+    {%- set parts = [] %}
+    {%- for c in comparisons %}
+        {%- do parts.append("case when gamma_" ~ c.name ~ " >= 0 then '" ~ c.name ~ " ' || level_" ~ c.name
+            ~ " || ' ' || case when weight_" ~ c.name ~ " >= 0 then '+' else '' end || cast(round(cast(weight_"
+            ~ c.name ~ " as " ~ dbt.type_numeric() ~ "), 1) as " ~ dbt.type_string() ~ ") || '; ' else '' end") %}
+    {%- endfor %}
+    rtrim({{ parts | join(' || ') }}, '; ') as match_evidence,
+
+    ----------  per comparison: level (gamma) and weight
+    {%- for c in comparisons %}
+    gamma_{{ c.name }},
+    weight_{{ c.name }},
+    {%- endfor %}
+    prior_match_weight
+from scored
+{%- endmacro %}
