@@ -75,7 +75,8 @@ def test_dbt_build_passes_with_no_warnings_on_sandbox_data(built: Built) -> None
     statuses = {r.node.unique_id: str(r.status) for r in built.results}
     assert statuses, "dbt built nothing"
     # Relationship tests only warn on real data; the sandbox's references are whole, so any warning is a bug.
-    assert {n: s for n, s in statuses.items() if s not in ("success", "pass")} == {}
+    # Exposures (what reads the marts) are part of a build and do nothing: "no-op".
+    assert {n: s for n, s in statuses.items() if s not in ("success", "pass", "no-op")} == {}
     models = {n.split(".")[-1] for n in statuses if n.startswith("model.")}
     assert len([m for m in models if m.startswith("stg_")]) == 2 * sum(len(entities_of(s)) for s in SYSTEMS)
 
