@@ -1,6 +1,7 @@
 """Zoho CRM emulator: OAuth refresh grant, Zoho-oauthtoken header, /crm/v{2..8}/{module} with the 2,000-record
 page window and page tokens beyond it, If-Modified-Since, batch writes with per-record results (201/200/207/400),
-upsert, delete and the deleted-records feed, and the rolling 24-hour API credit limit."""
+upsert, delete and the deleted-records feed, the module and field metadata SDKs read first (metadata.py), and the
+rolling 24-hour API credit limit."""
 
 from __future__ import annotations
 
