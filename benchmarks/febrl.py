@@ -156,31 +156,34 @@ def write(sources: list[Person], targets: list[Person]) -> tuple[dict[str, str],
     """Create the persons through the APIs: {PowerOffice id: label}, {Zoho id: label}, and how many records could
     not be written (PowerOffice needs a person's first and last name, Zoho a contact's last name)."""
     from connectors.config import client_for
+    from reverse_etl.writers import Writer, writer_for
 
-    def create_po(client: Any, p: Person) -> str:
+    def create_po(writer: Writer, p: Person) -> str:
         body, address = _poweroffice(p)
-        created = client.create("Customers", body)
+        created = writer.create("Customers", body)
         if address:
-            # JSON Patch `add`: the record has no MailAddress yet for `replace` (the client's update) to change.
+            # JSON Patch `add`: the record has no MailAddress yet for `replace` (an update) to change.
             operations = [{"op": "add", "path": "/MailAddress", "value": address}]
-            client.send(
+            writer.client.send(
                 "PATCH",
-                f"/v2/Customers/{created}",
+                writer.record_url("Customers", created),
                 entity="Customers",
                 content=json.dumps(operations),
                 headers={"Content-Type": "application/json-patch+json"},
             )
-        return str(created)
+        return created
 
     po_writable = [p for p in sources if p.given_name and p.surname]
-    with client_for("poweroffice") as po, ThreadPoolExecutor(4) as pool:
+    with client_for("poweroffice") as client, ThreadPoolExecutor(4) as pool:
+        po = writer_for("poweroffice", client)
         created = pool.map(lambda p: create_po(po, p), po_writable)
         po_ids = dict(zip(created, (p.entity for p in po_writable), strict=True))
     zoho_writable = [p for p in targets if p.surname]
-    with client_for("zohocrm") as zoho, ThreadPoolExecutor(4) as pool:
+    with client_for("zohocrm") as client, ThreadPoolExecutor(4) as pool:
+        zoho = writer_for("zohocrm", client)
         zoho_ids = dict(
             zip(
-                pool.map(lambda p: str(zoho.create("Contacts", _zoho(p))), zoho_writable),
+                pool.map(lambda p: zoho.create("Contacts", _zoho(p)), zoho_writable),
                 (p.entity for p in zoho_writable),
                 strict=True,
             )

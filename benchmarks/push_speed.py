@@ -41,7 +41,7 @@ from connectors import CLIENTS
 from connectors.base import Client
 from connectors.config import SYSTEMS
 from reverse_etl.push import chunk_size
-from reverse_etl.writers import WRITERS, Request, Result, Write, Writer
+from reverse_etl.writers import WRITERS, Request, Result, Write, Writer, writer_for
 
 BATCHING = ("zohocrm", "webcrm", "customcrm")
 
@@ -336,12 +336,13 @@ def edit_records(served: Served, share: float, rng: random.Random) -> dict[str, 
     for system, entities in EDITS.items():
         info = served.info[system]
         with CLIENTS[system](info["base_url"], info["credentials"], requests_per_second=0) as client:
+            writer = writer_for(system, client)
             for entity, id_field, name in entities:
                 ids = [str(r[id_field]) for page in client.pages(entity) for r in page]
                 chosen = rng.sample(ids, max(1, round(len(ids) * share)))
                 for record_id in chosen:
                     phone = f"+47 9{rng.randrange(10_000_000):07d}"
-                    client.update(entity, record_id, {name: phone})
+                    writer.update(entity, record_id, {name: phone})
                 edited[f"{system}.{entity}"] = len(chosen)
     return edited
 

@@ -152,17 +152,6 @@ class Client:
         """One record as the API shows it."""
         raise NotImplementedError
 
-    def create(self, entity: str, fields: dict[str, Any]) -> str:
-        """Create one record; returns the id the system gave it."""
-        raise NotImplementedError
-
-    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        """Change the given fields of one record and leave the others as they are."""
-        raise NotImplementedError
-
-    def delete(self, entity: str, id: str) -> None:
-        raise NotImplementedError
-
     # -- shared mechanics -----------------------------------------------------------------------------
 
     def auth_headers(self) -> dict[str, str]:

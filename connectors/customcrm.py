@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from connectors.base import Client, CRMError, Page
+from connectors.base import Client, Page
 
 
 class CustomCRMClient(Client):
@@ -44,20 +44,3 @@ class CustomCRMClient(Client):
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
         return self.get_json(f"/api/v1/{entity}/{id}", entity=entity)  # type: ignore[no-any-return]
-
-    def _write_one(self, entity: str, item: dict[str, Any]) -> str:
-        result = self.send("POST", f"/api/v1/{entity}/batch", entity=entity, json={"items": [item]}).json()
-        outcome = result["results"][0]
-        if outcome["status"] == "error":
-            error = outcome["error"]
-            raise CRMError(self.system, entity, 200, f"{error['field']}: {error['message']}")
-        return str(outcome["id"])
-
-    def create(self, entity: str, fields: dict[str, Any]) -> str:
-        return self._write_one(entity, fields)
-
-    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        self._write_one(entity, {**fields, "Id": id})
-
-    def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", f"/api/v1/{entity}/{id}", entity=entity)

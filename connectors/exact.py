@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -124,18 +125,6 @@ class ExactClient(Client):
         body = self.get_json(self.crm_path(entity, id), entity=entity, params={"$select": regular_select(entity)})["d"]
         return body["results"][0] if "results" in body else body  # type: ignore[no-any-return]
 
-    def create(self, entity: str, fields: dict[str, Any]) -> str:
-        response = self.send(
-            "POST", self.crm_path(entity), entity=entity, json=fields, headers={"Prefer": "return=representation"}
-        )
-        return str(response.json()["d"]["ID"])
-
-    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        self.send("PUT", self.crm_path(entity, id), entity=entity, json=fields)
-
-    def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", self.crm_path(entity, id), entity=entity)
-
 
 ENTITY_TYPES = {"Accounts": 2, "Contacts": 5}
 # The reset time comes in whole milliseconds and from another clock: come back a little after it.
@@ -147,10 +136,20 @@ def regular_select(entity: str) -> str:
     return ",".join(name for name in SELECT[entity].split(",") if name != "Timestamp")
 
 
-def odata_datetime(value: str) -> str:
+# OData v2's JSON dates: milliseconds since the epoch, sometimes with an offset that does not move the instant.
+ODATA_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
+
+
+def odata_moment(value: Any) -> datetime | None:
+    """/Date(1700000000000)/ as an aware UTC datetime; None when the value is not an OData date."""
+    match = ODATA_DATE.match(value.strip()) if isinstance(value, str) else None
+    return datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC) if match else None
+
+
+def odata_datetime(value: str) -> str | None:
     """/Date(1700000000000)/ as an ISO-8601 UTC date-time."""
-    millis = int(value[value.index("(") + 1 : value.index(")")].split("+")[0].split("-")[0] or 0)
-    return datetime.fromtimestamp(millis / 1000, tz=UTC).isoformat()
+    moment = odata_moment(value)
+    return moment.isoformat() if moment else None
 
 
 def _until(epoch_ms: str | None) -> float:

@@ -67,31 +67,3 @@ class PowerOfficeClient(Client):
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
         return self.get_json(f"/v2/{entity}/{id}", entity=entity)  # type: ignore[no-any-return]
-
-    def create(self, entity: str, fields: dict[str, Any]) -> str:
-        return str(self.send("POST", f"/v2/{entity}", entity=entity, json=fields).json()["Id"])
-
-    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        # JSON Patch (RFC 6902); nested fields as paths, e.g. {"MailAddress": {"City": x}} -> /MailAddress/City.
-        operations = [{"op": "replace", "path": path, "value": value} for path, value in _pointers(fields)]
-        self.send(
-            "PATCH",
-            f"/v2/{entity}/{id}",
-            entity=entity,
-            content=orjson.dumps(operations),
-            headers={"Content-Type": "application/json-patch+json"},
-        )
-
-    def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", f"/v2/{entity}/{id}", entity=entity)
-
-
-def _pointers(fields: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    pointers: list[tuple[str, Any]] = []
-    for name, value in fields.items():
-        path = f"{prefix}/{name}"
-        if isinstance(value, dict):
-            pointers += _pointers(value, path)
-        else:
-            pointers.append((path, value))
-    return pointers

@@ -69,13 +69,3 @@ class WebCRMClient(Client):
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
         return self.get_json(f"/{entity}/{id}", entity=entity)  # type: ignore[no-any-return]
-
-    def create(self, entity: str, fields: dict[str, Any]) -> str:
-        return str(self.send("POST", f"/{entity}", entity=entity, json=fields).json())
-
-    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        # PUT replaces the whole record: send the current one with the changes on top.
-        self.send("PUT", f"/{entity}/{id}", entity=entity, json={**self.get(entity, id), **fields})
-
-    def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", f"/{entity}/{id}", entity=entity)

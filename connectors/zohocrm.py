@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from connectors.base import Client, CRMError, Page, refresh_grant
+from connectors.base import Client, Page, refresh_grant
 
 API_VERSION = "v8"
 WALK_LIMIT = 100_000
@@ -89,20 +89,3 @@ class ZohoCRMClient(Client):
 
     def get(self, entity: str, id: str) -> dict[str, Any]:
         return self.get_json(self.crm_url(f"/{entity}/{id}"), entity=entity)["data"][0]  # type: ignore[no-any-return]
-
-    def _write_one(self, method: str, entity: str, record: dict[str, Any]) -> str:
-        body = self.send(method, self.crm_url(f"/{entity}"), entity=entity, json={"data": [record]}).json()
-        item = body["data"][0]
-        if item.get("status") != "success":
-            field = item.get("details", {}).get("api_name", "")
-            raise CRMError(self.system, entity, 200, f"{item.get('code')} {field}: {item.get('message')}")
-        return str(item["details"]["id"])
-
-    def create(self, entity: str, fields: dict[str, Any]) -> str:
-        return self._write_one("POST", entity, fields)
-
-    def update(self, entity: str, id: str, fields: dict[str, Any]) -> None:
-        self._write_one("PUT", entity, {**fields, "id": id})
-
-    def delete(self, entity: str, id: str) -> None:
-        self.send("DELETE", self.crm_url(f"/{entity}"), entity=entity, params={"ids": id})

@@ -56,9 +56,10 @@ class Query:
     after: tuple[int, ...] | None = None
     created_gt: int | None = None
     # Conditions on JSON fields, all of which must hold: (field path, op, value). "=" compares case-insensitively
-    # like lookup() (and uses its index), "in" is "=" against any of a tuple of values, "between" takes a tuple
-    # of inclusive (low, high) pairs and matches a value inside any of them.
-    where: tuple[tuple[str, Literal["=", "in", "between"], Any], ...] = ()
+    # like lookup() (and uses its index), "!=" is its negation (an absent value differs from every value, as in
+    # OData), "in" is "=" against any of a tuple of values, "between" takes a tuple of inclusive (low, high) pairs
+    # and matches a value inside any of them.
+    where: tuple[tuple[str, Literal["=", "!=", "in", "between"], Any], ...] = ()
     # Only these record ids (read through the primary key).
     ids: tuple[str, ...] | None = None
 
@@ -367,6 +368,9 @@ def _json_condition(field: str, op: str, value: Any, params: list[Any]) -> str:
     if op == "=":
         params.append(value)
         return f"lower({column}) = lower(?)"
+    if op == "!=":
+        params.append(value)
+        return f"({column} is null or lower({column}) != lower(?))"
     if op == "in":
         params.extend(value)
         return f"lower({column}) in ({', '.join('lower(?)' for _ in value)})" if value else "0"

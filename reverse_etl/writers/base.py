@@ -123,6 +123,10 @@ class Writer:
         """A second form of a request the API refused for a reason the writer can work around."""
         return None
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        """The URL of one record (updates by id and deletes go there)."""
+        raise NotImplementedError
+
     # -- the interface ---------------------------------------------------------------------------------
 
     def requests(self, entity: str, writes: Sequence[Write]) -> list[Request]:
@@ -170,6 +174,28 @@ class Writer:
             if len(found) == len(wanted):
                 break
         return found
+
+    # -- one record at a time: tests, benchmarks and tools (the push sends batches through `write`) -------
+
+    def create(self, entity: str, fields: Mapping[str, Any]) -> str:
+        """Create one record from API field paths ("MailAddress.City"); its new id. CRMError when refused."""
+        return str(self._one(entity, Write("create", None, dict(fields))).record_id)
+
+    def update(self, entity: str, record_id: str, fields: Mapping[str, Any]) -> None:
+        """Change the given field paths of one record and leave the others as they are. CRMError when refused."""
+        self._one(entity, Write("update", record_id, dict(fields)))
+
+    def delete(self, entity: str, record_id: str) -> None:
+        """Delete one record. The push never deletes (a deletion unlinks); tests of deletion tracking do."""
+        self.client.send("DELETE", self.record_url(entity, record_id), entity=entity)
+
+    def _one(self, entity: str, write: Write) -> Result:
+        (result,) = self.write(entity, [write])
+        if result.status not in ("created", "updated"):
+            error = result.error or result.status
+            named = f"{result.field}: {error}" if result.field and result.field not in error else error
+            raise CRMError(self.system, entity, result.http_status, named)
+        return result
 
     # -- shared mechanics ------------------------------------------------------------------------------
 
@@ -367,13 +393,12 @@ def value_at(record: Mapping[str, Any], path: str) -> Any:
 
 # -- comparing what was sent with what reads back -----------------------------------------------------
 
-_ODATA_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
 def normalise(value: Any) -> Any:
-    """A value as find_created compares it: trimmed text (empty is None), numbers as Decimal, OData dates as
-    ISO dates, GUIDs in lower case, objects member by member."""
+    """A value as find_created compares it: trimmed text (empty is None), numbers as Decimal, GUIDs in lower
+    case, objects member by member."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | float | Decimal):
@@ -382,9 +407,6 @@ def normalise(value: Any) -> Any:
         text = value.strip()
         if not text:
             return None
-        if match := _ODATA_DATE.match(text):
-            moment = datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC)
-            return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat()
         return text.lower() if _GUID.match(text) else text
     if isinstance(value, date):
         return value.isoformat()

@@ -50,6 +50,9 @@ class CRMOfficeWriter(Writer):
                 records[str(write.record_id)] = found
         return records, refused
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        return self.client.url(f"/{entity}/{record_id}")
+
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         (write,) = writes
         changes = self.payload(entity, write)
@@ -59,7 +62,7 @@ class CRMOfficeWriter(Writer):
         body = merge(record, changes)
         if isinstance(changes.get("company"), dict) and isinstance(body.get("company"), dict):
             body["company"] = changes["company"]  # a reference is its id; the old name would be stale
-        return Request("PUT", self.client.url(f"/{entity}/{write.record_id}"), (write.key,), body)
+        return Request("PUT", self.record_url(entity, write.record_id), (write.key,), body)
 
     def outcomes(self, request: Request, response: httpx.Response, writes: Sequence[Write]) -> list[Result] | None:
         (write,) = writes

@@ -18,6 +18,9 @@ class CustomCRMWriter(Writer):
     concurrency = 4  # the client paces calls under 20 a second
     items_key: ClassVar[str | None] = "items"
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        return self.client.url(f"/api/v1/{entity}/{record_id}")
+
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         items = [{**self.payload(entity, w), **({"Id": w.record_id} if w.record_id else {})} for w in writes]
         url = self.client.url(f"/api/v1/{entity}/batch")

@@ -4,12 +4,12 @@ from the X-RateLimit-Minutely-* headers, so one call at a time keeps within 60 a
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 import httpx
 
-from connectors.exact import ExactClient
+from connectors.exact import ExactClient, odata_moment
 from reverse_etl.writers.base import Request, Result, Write, Writer, json_body, rejected, succeeded
 
 
@@ -19,6 +19,9 @@ class ExactWriter(Writer):
     concurrency = 1
     client: ExactClient
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        return self.client.url(self.client.crm_path(entity, record_id))
+
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         (write,) = writes
         body = self.payload(entity, write)
@@ -26,7 +29,7 @@ class ExactWriter(Writer):
             url = self.client.url(self.client.crm_path(entity))
             return Request("POST", url, (write.key,), body, {"Prefer": "return=representation"})
         # PUT takes a partial body: only the fields sent change.
-        return Request("PUT", self.client.url(self.client.crm_path(entity, write.record_id)), (write.key,), body)
+        return Request("PUT", self.record_url(entity, write.record_id), (write.key,), body)
 
     def outcomes(self, request: Request, response: httpx.Response, writes: Sequence[Write]) -> list[Result] | None:
         (write,) = writes
@@ -43,4 +46,12 @@ class ExactWriter(Writer):
         # The sync feed's cursor is a row version; the regular endpoint filters on Created.
         for page in self.client.created_pages(entity, since):
             for record in page:
-                yield str(record["ID"]), record
+                yield str(record["ID"]), {name: _as_sent(value) for name, value in record.items()}
+
+
+def _as_sent(value: Any) -> Any:
+    """An OData date read back in the form the plan sends it: a date at midnight as the day alone."""
+    moment = odata_moment(value)
+    if moment is None:
+        return value
+    return moment.date().isoformat() if moment.time() == time.min else moment.isoformat()

@@ -49,6 +49,9 @@ class PowerOfficeWriter(Writer):
     def record_key(self, record_id: str) -> Any:
         return to_int("Id", record_id)
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        return self.client.url(f"/v2/{entity}/{self.record_key(record_id)}")
+
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         (write,) = writes
         if write.record_id is None:
@@ -57,7 +60,7 @@ class PowerOfficeWriter(Writer):
             {"op": "replace", "path": "/" + path.replace(".", "/"), "value": self.convert(entity, path, value)}
             for path, value in write.fields.items()
         ]
-        url = self.client.url(f"/v2/{entity}/{self.record_key(write.record_id)}")
+        url = self.record_url(entity, write.record_id)
         return Request("PATCH", url, (write.key,), operations, {"Content-Type": PATCH_MEDIA})
 
     def fallback(self, request: Request, response: httpx.Response) -> Request | None:

@@ -96,6 +96,9 @@ class WebCRMWriter(Writer):
             log.info("webcrm %s: reading %d records by id failed (%s), reading them one by one", entity, len(ids), exc)
             return {}
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        return self.client.url(f"/{entity}/{self.record_key(record_id)}")
+
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         id_field = id_field_of(entity)
         server = {f"{prefix_of(entity)}CreatedAt", f"{prefix_of(entity)}UpdatedAt"}

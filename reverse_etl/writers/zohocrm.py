@@ -37,6 +37,9 @@ class ZohoCRMWriter(Writer):
         # Integer fields refuse 90.0; plan numbers arrive as floats.
         return to_int(path, value) if path in INT_FIELDS else value
 
+    def record_url(self, entity: str, record_id: str) -> str:
+        return self.client.crm_url(f"/{entity}/{record_id}")
+
     def build(self, entity: str, writes: Sequence[Write], current: Mapping[str, dict[str, Any]]) -> Request:
         # Lookups arrive as "Account_Name.id" and nest to {"Account_Name": {"id": ...}}, as Zoho takes them.
         items = [{**self.payload(entity, w), **({"id": w.record_id} if w.record_id else {})} for w in writes]

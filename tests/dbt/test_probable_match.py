@@ -17,6 +17,7 @@ from connectors.config import SYSTEMS, client_for
 from ingest.pipeline import ingest
 from reverse_etl.push import push
 from tests.helpers.sandbox import running_sandbox
+from tests.helpers.writing import writer
 from tests.ingest.conftest import point_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,9 +51,9 @@ def test_a_probable_match_is_linked_or_reviewed_and_never_created_twice(
         warehouse = point_at(monkeypatch, sandbox, tmp_path)
         monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
         monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
-        with client_for("poweroffice") as po:
+        with writer("poweroffice") as po:
             person = po.create("Customers", PO_PERSON)
-        with client_for("zohocrm") as zoho:
+        with writer("zohocrm") as zoho:
             contact = zoho.create("Contacts", ZOHO_CONTACT)
         assert not [r.error for r in ingest(SYSTEMS) if r.error]
 

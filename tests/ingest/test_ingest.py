@@ -14,6 +14,7 @@ from dlt.common.normalizers.naming.snake_case import NamingConvention
 from connectors.config import SYSTEMS, client_for
 from ingest.pipeline import SystemResult, entities_of, ingest
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
+from tests.helpers.writing import writer
 from tests.ingest.conftest import Warehouse, point_at
 
 NAMING = NamingConvention()
@@ -110,10 +111,10 @@ def test_an_incremental_run_loads_exactly_the_changes(warehouse: Warehouse, syst
 
     stored = table_rows(warehouse.path, system, entity.table)
     edited, removed = sorted(stored)[:2]
-    with client_for(system) as client:
-        client.update(entity_path, edited, change)
-        created = client.create(entity_path, create)
-        client.delete(entity_path, removed)
+    with writer(system) as w:
+        w.update(entity_path, edited, change)
+        created = w.create(entity_path, create)
+        w.delete(entity_path, removed)
 
     again = by_system(ingest([system]))[system]
     assert again.error is None

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.config import client_for
 from reverse_etl.__main__ import main
 from reverse_etl.push import push
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
+from tests.helpers.writing import writer
 from tests.reverse_etl.push_plan import PlanBuilder, pointed_at, query, records
 
 
@@ -57,7 +57,7 @@ def test_undo_restores_a_runs_writes_and_keeps_later_edits_and_creates(
         ]
     )
     # A person edits b after the push: undo must not overwrite that.
-    with client_for("zohocrm") as zoho:
+    with writer("zohocrm") as zoho:
         zoho.update("Accounts", b["id"], {"Description": "edited by a person"})
     capsys.readouterr()
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from connectors import CLIENTS
-from connectors.base import Client, RetryPolicy
+from connectors.base import Client, CRMError, RetryPolicy
 from reverse_etl.writers import Request, Write, Writer, writer_for
 from reverse_etl.writers.base import run_all, same, value_at
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
@@ -260,6 +260,24 @@ def test_create_and_update_land_and_bad_records_are_rejected_alone(world: Runnin
             assert_landed(c, case.entity, record_id, case.update)
         assert_landed(c, case.entity, targets[0], {case.kept: valid[0].fields[case.kept]})
         assert value_at(c.get(case.entity, existing), case.kept) == value_at(before, case.kept)
+
+
+@pytest.mark.parametrize("system", list(BY_SYSTEM))
+def test_one_record_at_a_time_creates_updates_and_deletes(world: RunningSandbox, system: str) -> None:
+    """The single-record methods tests and benchmarks write with: the same requests as the push's, one record."""
+    case = BY_SYSTEM[system]
+    with client(world, system) as c:
+        writer = writer_for(system, c)
+        fields = case.valid(90, refs_for(c, case))
+        record_id = writer.create(case.entity, fields)
+        writer.update(case.entity, record_id, case.update)
+        assert_landed(c, case.entity, record_id, {**fields, **case.update})
+        bad, named = case.invalid[0]
+        with pytest.raises(CRMError, match=named) as refused:
+            writer.update(case.entity, record_id, bad)
+        assert refused.value.system == system and refused.value.status
+        writer.delete(case.entity, record_id)
+        assert record_id not in {str(r[id_field(case)]) for page in c.pages(case.entity) for r in page}
 
 
 def id_field(case: Case) -> str:

@@ -350,6 +350,29 @@ def test_equality_filters(sandbox: RunningSandbox) -> None:
         )
 
 
+def test_inequality_filters(sandbox: RunningSandbox) -> None:
+    """`ne` is `eq`'s negation (case-insensitive), an empty field differs from every value, and it combines
+    with the other clauses, on the list and on an ID lookup alike."""
+    with client(sandbox) as api:
+        fjord = create(api, "Accounts", {"Name": "Fjord AS", "Email": "post@fjord.no"})
+        havn = create(api, "Accounts", {"Name": "Havn AS"})
+        anna = create(api, "Contacts", {"Account": fjord["ID"], "LastName": "Berg", "Email": "anna@fjord.no"})
+        ola = create(api, "Contacts", {"Account": havn["ID"], "LastName": "Dal"})
+
+        def ids(entity: str, flt: str) -> list[str]:
+            return [r["ID"] for r in collect(api, f"/crm/{entity}", **{"$select": "ID", "$filter": flt})]
+
+        assert ids("Accounts", "Name ne 'FJORD as'") == [havn["ID"]]
+        assert ids("Accounts", "Email ne 'post@fjord.no'") == [havn["ID"]], "an empty e-mail is not that e-mail"
+        assert ids("Contacts", f"Account ne guid'{fjord['ID']}'") == [ola["ID"]]
+        assert ids("Contacts", f"Account eq guid'{fjord['ID']}' and LastName ne 'Dal'") == [anna["ID"]]
+        assert ids("Accounts", f"ID eq guid'{fjord['ID']}' and Name ne 'Fjord AS'") == []
+        assert ids("Accounts", f"ID eq guid'{havn['ID']}' and Name ne 'Fjord AS'") == [havn["ID"]]
+        assert "'Created ne' is not supported" in message(
+            api.get("/crm/Accounts", params={"$select": "ID", "$filter": f"Created ne datetime'{OLD}'"}), 400
+        )
+
+
 def test_single_get_by_guid_key(seeded_sandbox: RunningSandbox) -> None:
     first = live_ids(seeded_sandbox, "Contacts")[0]
     with client(seeded_sandbox) as api:

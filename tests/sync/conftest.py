@@ -19,6 +19,7 @@ import duckdb
 
 from connectors.config import SYSTEMS, client_for
 from ingest.pipeline import entities_of
+from reverse_etl.writers import Writer, writer_for
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +69,12 @@ class SyncWorld:
     def client(self, system: str) -> Iterator[Any]:
         with patched_environ(self.env), client_for(system) as c:
             yield c
+
+    @contextmanager
+    def writer(self, system: str) -> Iterator[Writer]:
+        """Changes records the way the push does (its `.client` reads)."""
+        with self.client(system) as c:
+            yield writer_for(system, c)
 
     def api_entity(self, system: str, table: str) -> str:
         return next(e.path for e in entities_of(system) if e.table == table)

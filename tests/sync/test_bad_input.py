@@ -22,7 +22,7 @@ from connectors.base import CRMError
 from connectors.config import SYSTEMS
 from ingest.pipeline import entities_of
 from tests.sync.conftest import SyncWorld, sync_world
-from tests.sync.test_sync_end_to_end import nested, value_at
+from tests.sync.test_sync_end_to_end import value_at
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -119,8 +119,8 @@ def read(world: SyncWorld, slot: Slot) -> Any:
 
 def write(world: SyncWorld, slot: Slot, value: Any) -> None:
     system, entity, record_id, field = slot
-    with world.client(system) as client:
-        client.update(world.api_entity(system, entity), record_id, nested(field, value))
+    with world.writer(system) as w:
+        w.update(world.api_entity(system, entity), record_id, {field: value})
 
 
 def strings(value: Any) -> Iterator[str]:

@@ -32,12 +32,6 @@ SEED = 5
 ENABLED_FLOWS = (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13)
 
 
-def nested(path: str, value: Any) -> dict[str, Any]:
-    """{"MailAddress": {"City": v}} from "MailAddress.City"."""
-    head, _, rest = path.partition(".")
-    return {head: nested(rest, value) if rest else value}
-
-
 def value_at(record: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
         record = record.get(part) if isinstance(record, dict) else None  # type: ignore[assignment]
@@ -129,19 +123,19 @@ NEW_RECORDS: dict[str, dict[str, Any]] = {
 def create_records(scenario: Scenario) -> None:
     """One new record in the source of every enabled flow (flows 7, 12 and 13 read Custom CRM)."""
     w, new = scenario.world, NEW_RECORDS
-    with w.client("zohocrm") as zoho:
+    with w.writer("zohocrm") as zoho:
         account = zoho.create("Accounts", new["zoho_account"])
-        contact = zoho.create("Contacts", {**new["zoho_contact"], "Account_Name": {"id": account}})
-        deal = zoho.create("Deals", {**new["zoho_deal"], "Closing_Date": "2026-12-15", "Account_Name": {"id": account}})
-    with w.client("webcrm") as webcrm:
+        contact = zoho.create("Contacts", {**new["zoho_contact"], "Account_Name.id": account})
+        deal = zoho.create("Deals", {**new["zoho_deal"], "Closing_Date": "2026-12-15", "Account_Name.id": account})
+    with w.writer("webcrm") as webcrm:
         organisation = webcrm.create("Organisations", new["webcrm_organisation"])
         person = webcrm.create("Persons", {**new["webcrm_person"], "PersonOrganisationId": int(organisation)})
         product = webcrm.create("Products", new["webcrm_product"])
-    with w.client("poweroffice") as po:
+    with w.writer("poweroffice") as po:
         company = po.create("Customers", new["po_company"])
         department = po.create("Departments", new["po_department"])
         human = po.create("Customers", new["po_person"])
-    with w.client("customcrm") as custom:
+    with w.writer("customcrm") as custom:
         customer = custom.create("customers", new["custom_customer"])
         kari = custom.create("contacts", {**new["custom_contact"], "CustomerId": customer})
     scenario.created = {1: account, 2: contact, 3: deal, 4: organisation, 5: person, 6: product, 7: kari,
@@ -149,8 +143,8 @@ def create_records(scenario: Scenario) -> None:
 
 
 def write(world: SyncWorld, system: str, entity: str, record_id: str, field_name: str, value: str) -> None:
-    with world.client(system) as c:
-        c.update(entity, record_id, nested(field_name, value))
+    with world.writer(system) as w:
+        w.update(entity, record_id, {field_name: value})
 
 
 def edit_links(scenario: Scenario) -> None:

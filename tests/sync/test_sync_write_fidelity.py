@@ -100,9 +100,9 @@ def fidelity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fidelity]:
         result = Fidelity(world, before, snapshot(world, fields), fields)
         account = agreed_record(world, "zohocrm", "accounts", "Billing_City")
         contact = agreed_record(world, "customcrm", "contacts", "FirstName")
-        with world.client("zohocrm") as zoho:
+        with world.writer("zohocrm") as zoho:
             zoho.update("Accounts", account, {"Billing_City": "    "})
-        with world.client("customcrm") as custom:
+        with world.writer("customcrm") as custom:
             custom.update("contacts", contact, {"FirstName": "\u00a0\u200b"})
         result.cleared = {"zohocrm": account, "customcrm": contact}
         result.held_sync = world.sync().stdout

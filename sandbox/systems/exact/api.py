@@ -512,12 +512,12 @@ _RULES: dict[str, dict[str, Field]] = {
 
 @dataclass(frozen=True)
 class _Plan:
-    """A regular/bulk $filter as store conditions: an ID lookup, Modified and Created bounds, equalities."""
+    """A regular/bulk $filter as store conditions: an ID lookup, Modified and Created bounds, (in)equalities."""
 
     id: str | None
     modified: dict[str, int]  # "gt", "ge", "lt" -> microseconds
     created_gt: int | None
-    where: tuple[tuple[str, Literal["="], Any], ...]
+    where: tuple[tuple[str, Literal["=", "!="], Any], ...]
 
     def query(self, after_seq: int, limit: int) -> Query:
         return Query(
@@ -539,7 +539,7 @@ class _Plan:
             and modified >= bounds.get("ge", -1)
             and modified < bounds.get("lt", modified + 1)
             and record.created_us > (self.created_gt or -1)
-            and all(str(record.data.get(f) or "").lower() == str(v).lower() for f, _, v in self.where)
+            and all((str(record.data.get(f) or "").lower() == str(v).lower()) == (op == "=") for f, op, v in self.where)
         )
 
 
@@ -547,7 +547,7 @@ def _plan(entity: Entity, clauses: list[Clause]) -> _Plan:
     ids: set[str] = set()
     modified: dict[str, int] = {}
     created_gt: int | None = None
-    where: list[tuple[str, Literal["="], Any]] = []
+    where: list[tuple[str, Literal["=", "!="], Any]] = []
     for c in clauses:
         if c.field == "ID" and c.op == "eq" and c.kind == "guid":
             ids.add(c.value)
@@ -556,15 +556,16 @@ def _plan(entity: Entity, clauses: list[Clause]) -> _Plan:
         elif c.field == "Created" and c.kind == "datetime" and c.op in ("gt", "ge"):
             bound = c.value if c.op == "gt" else c.value - 1
             created_gt = bound if created_gt is None else max(created_gt, bound)
-        elif c.field in entity.eq_fields and c.op == "eq":
+        elif c.field in entity.eq_fields and c.op in ("eq", "ne"):
             wanted = "guid" if c.field in entity.references else "string"
             if c.kind != wanted:
                 raise ODataError(f"$filter: {c.field} compares with a {wanted} literal")
-            where.append((c.field, "=", account_code(c.value) if c.field == "Code" else c.value))
+            value = account_code(c.value) if c.field == "Code" else c.value
+            where.append((c.field, "=" if c.op == "eq" else "!=", value))
         else:
             raise ODataError(
                 f"$filter: '{c.field} {c.op}' is not supported on {entity.name}; the sandbox supports "
-                "ID eq guid'..', Modified gt|ge|lt|le datetime'..', Created gt|ge datetime'..' and eq on "
+                "ID eq guid'..', Modified gt|ge|lt|le datetime'..', Created gt|ge datetime'..' and eq / ne on "
                 + ", ".join(entity.eq_fields)
             )
     # Two different IDs match nothing: a key no record has stands for that.

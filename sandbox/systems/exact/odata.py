@@ -17,7 +17,7 @@ from sandbox.systems.exact.schema import GUID
 from sandbox.timefmt import parse_iso
 
 _CLAUSE = re.compile(
-    r"\s*([A-Za-z_][A-Za-z0-9_]*)\s+(eq|gt|ge|lt|le)\s+"
+    r"\s*([A-Za-z_][A-Za-z0-9_]*)\s+(eq|ne|gt|ge|lt|le)\s+"
     r"(datetime'[^']*'|guid'[^']*'|'(?:[^']|'')*'|-?\d+L?|true|false)\s*",
     re.IGNORECASE,
 )
@@ -35,7 +35,7 @@ class ODataError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Clause:
     field: str
-    op: str  # eq, gt, ge, lt, le
+    op: str  # eq, ne, gt, ge, lt, le
     kind: str  # datetime, guid, string, int, bool
     value: Any  # microseconds for datetime, lower-case str for guid
 
@@ -56,7 +56,7 @@ def parse_filter(text: str) -> list[Clause]:
         match = _CLAUSE.match(text, pos)
         if match is None:
             raise ODataError(
-                f"$filter: cannot parse {text[pos:]!r}; supported are comparisons (eq, gt, ge, lt, le) "
+                f"$filter: cannot parse {text[pos:]!r}; supported are comparisons (eq, ne, gt, ge, lt, le) "
                 "joined with 'and'"
             )
         kind, value = _literal(match[3])

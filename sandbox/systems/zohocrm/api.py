@@ -1,6 +1,7 @@
 """Zoho CRM emulator: OAuth refresh grant, Zoho-oauthtoken header, /crm/v{2..8}/{module} with the 2,000-record
 page window and page tokens beyond it, If-Modified-Since, batch writes with per-record results (201/200/207/400),
-upsert, delete and the deleted-records feed, and the rolling 24-hour API credit limit."""
+upsert, delete and the deleted-records feed, the module and field metadata SDKs read first (metadata.py), and the
+rolling 24-hour API credit limit."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sandbox.fields import FieldError, check
 from sandbox.ratelimit import Limiter, Verdict, Window
 from sandbox.store import Query, Record, Store
 from sandbox.system import JSONResponse, SeedRow, Settings, System
-from sandbox.systems.zohocrm import seed
+from sandbox.systems.zohocrm import metadata, seed
 from sandbox.systems.zohocrm.paging import PAGE_TOKEN_TTL, PAGE_WINDOW, SORTS, TOKEN_WALK_LIMIT, Walk
 from sandbox.systems.zohocrm.schema import DATA_TYPES, META_FIELDS, MODULES, SERVER_FIELDS, USER, Module
 from sandbox.timefmt import iso_seconds, parse_iso
@@ -108,6 +109,9 @@ class ZohoCRM(System):
         crm = "/crm/{version}/{module}"
         return [
             Route("/oauth/v2/token", self.token, methods=["POST"]),
+            # Before {module}: "settings" is no module.
+            Route("/crm/{version}/settings/modules", self.module_metadata, methods=["GET"]),
+            Route("/crm/{version}/settings/fields", self.field_metadata, methods=["GET"]),
             Route(f"{crm}/deleted", self.deleted, methods=["GET"]),
             Route(f"{crm}/upsert", self.upsert, methods=["POST"]),
             Route(crm, self.list_records, methods=["GET"]),
@@ -172,8 +176,8 @@ class ZohoCRM(System):
             }
         )
 
-    def _guard(self, request: Request) -> Module | Response:
-        """The module of the path, or the answer to a bad version, missing/wrong token or unknown module."""
+    def _denied(self, request: Request) -> Response | None:
+        """The answer to a bad version or a missing / wrong token; None when the call may go on."""
         if request.path_params["version"] not in API_VERSIONS:
             return _no_route()
         header = request.headers.get("authorization", "").strip()
@@ -181,7 +185,11 @@ class ZohoCRM(System):
             self.counters.unauthorized += 1
             return _error(401, "AUTHENTICATION_FAILURE", "Authentication failed")
         scheme, _, token = header.partition(" ")
-        denied = self.require(request, token.strip() if scheme.lower() == "zoho-oauthtoken" else None)
+        return self.require(request, token.strip() if scheme.lower() == "zoho-oauthtoken" else None)
+
+    def _guard(self, request: Request) -> Module | Response:
+        """The module of the path, or the answer to a bad version, missing/wrong token or unknown module."""
+        denied = self._denied(request)
         if denied is not None:
             return denied
         module = MODULES.get(request.path_params["module"])
@@ -193,6 +201,23 @@ class ZohoCRM(System):
 
     async def unknown_path(self, request: Request) -> Response:
         return _no_route()
+
+    # -- metadata -------------------------------------------------------------------------------------
+
+    async def module_metadata(self, request: Request) -> Response:
+        return self._denied(request) or JSONResponse(metadata.modules())
+
+    async def field_metadata(self, request: Request) -> Response:
+        denied = self._denied(request)
+        if denied is not None:
+            return denied
+        name = request.query_params.get("module")
+        if not name:
+            return _bad_param("module", "REQUIRED_PARAM_MISSING", "One of the expected parameter is missing")
+        module = MODULES.get(name)
+        if module is None:
+            return _bad_param("module", "INVALID_MODULE", "the module name given seems to be invalid")
+        return JSONResponse(metadata.fields(module))
 
     # -- reads ----------------------------------------------------------------------------------------
 

@@ -1,5 +1,0 @@
-{#- The plan for crmoffice contacts: what the push writes there next (models/marts/sync/sync_plan.sql). -#}
-{{ config(materialized='view') }}
-
-select * from {{ ref('sync_plan') }}
-where system = 'crmoffice' and entity = 'contacts'
