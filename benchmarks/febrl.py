@@ -272,7 +272,7 @@ def measure_set(name: str, work: Path, with_splink: bool) -> Quality:
     os.environ["CRM_SYNC_PIPELINES_DIR"] = str(folder / "pipelines")
     seconds: dict[str, float] = {}
     with sandbox_server.served_sandbox(folder / "sandbox") as served:
-        os.environ["SANDBOX_PORT"] = str(served.port)
+        os.environ.update(SANDBOX_PORT=str(served.port), CRM_SYNC_SANDBOX="1")
         t = time.perf_counter()
         po_ids, zoho_ids, not_written = write(sources, targets)
         seconds["write"] = time.perf_counter() - t
