@@ -190,13 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with served_sandbox(data_dir, args.records, args.seed) as port:
         timings["seed"] = time.perf_counter() - started
-        os.environ.update(SANDBOX_PORT=str(port), CRM_SYNC_SANDBOX="1")
-        from ingest.pipeline import ingest
-
         t = time.perf_counter()
-        failed = [r for r in ingest() if r.error]
-        if failed:
-            raise RuntimeError(f"ingest failed: {[(r.system, r.error) for r in failed]}")
+        sandbox_server.ingest_sandbox(port)
         timings["ingest"] = time.perf_counter() - t
     t = time.perf_counter()
     dbt("build")

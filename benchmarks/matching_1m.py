@@ -138,6 +138,7 @@ def build_warehouse(data: Path, db: Path) -> dict[str, int]:
     import duckdb
 
     from benchmarks.link_quality import served_sandbox
+    from benchmarks.sandbox_server import ingest_sandbox
 
     db.unlink(missing_ok=True)
     Path(f"{db}.wal").unlink(missing_ok=True)
@@ -147,17 +148,8 @@ def build_warehouse(data: Path, db: Path) -> dict[str, int]:
     }
     try:
         with served_sandbox(scratch / "sandbox", records=20, seed=1) as port:
-            os.environ.update(
-                SANDBOX_PORT=str(port),
-                CRM_SYNC_SANDBOX="1",
-                DBT_DUCKDB_PATH=str(db),
-                CRM_SYNC_PIPELINES_DIR=str(scratch / "pipelines"),
-            )
-            from ingest.pipeline import ingest
-
-            failed = [r for r in ingest() if r.error]
-            if failed:
-                raise RuntimeError(f"ingest failed: {[(r.system, r.error) for r in failed]}")
+            os.environ.update(DBT_DUCKDB_PATH=str(db), CRM_SYNC_PIPELINES_DIR=str(scratch / "pipelines"))
+            ingest_sandbox(port)
     finally:
         for key, value in saved.items():
             if value is None:

@@ -7,6 +7,7 @@ later through the admin API (`Served.rate_scale`).
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -98,3 +99,14 @@ def served_sandbox(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def ingest_sandbox(port: int) -> None:
+    """Ingest every system of the sandbox served on `port` into the configured warehouse (dbt reads every system's
+    tables, empty ones too), choosing the sandbox explicitly as the product requires; raises naming what failed."""
+    os.environ.update(SANDBOX_PORT=str(port), CRM_SYNC_SANDBOX="1")
+    from ingest.pipeline import ingest
+
+    failed = [r for r in ingest() if r.error]
+    if failed:
+        raise RuntimeError(f"ingest failed: {[(r.system, r.error) for r in failed]}")

@@ -37,6 +37,7 @@ import duckdb
 import phonenumbers
 
 from benchmarks.link_quality import served_sandbox
+from benchmarks.sandbox_server import ingest_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTRIES = ("NO", "DK", "NL", "GB")  # the sandbox's countries (sandbox/world.py)
@@ -188,12 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     ingested = work / "ingested.duckdb"
     if not (args.reuse and ingested.exists()):
         with served_sandbox(work / "sandbox", args.records, args.seed) as port:
-            os.environ["SANDBOX_PORT"] = str(port)
-            from ingest.pipeline import ingest
-
-            failed = [r for r in ingest() if r.error]
-            if failed:
-                raise RuntimeError(f"ingest failed: {[(r.system, r.error) for r in failed]}")
+            ingest_sandbox(port)
         shutil.copyfile(warehouse, ingested)
     # every build starts from the ingested world alone: no links or agreed values of an earlier build
     shutil.copyfile(ingested, warehouse)
