@@ -1,5 +1,6 @@
-"""The dataflow documents as QA checklists, rendered from the mapping seeds (flows.csv, field_mappings.csv).
+"""What the mapping seeds (flows.csv, field_mappings.csv) declare, rendered into files.
 
-`python -m dataflows` writes docs/dataflows/<source>-<target>.rst, one per source document;
-`python -m dataflows --check` fails when the committed files differ from a fresh render.
+`python -m dataflows` writes docs/dataflows/<source>-<target>.rst (one QA checklist per source document) and each
+flow's dbt files (dataflows/dbt_files.py); `python -m dataflows --check` fails when a committed file differs from a
+fresh render.
 """

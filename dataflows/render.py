@@ -8,13 +8,13 @@ are documented and which are the project's own, which target field is read back,
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-OUT = ROOT / "docs" / "dataflows"
 
 SYSTEM_NAMES = {
     "zohocrm": "Zoho CRM",
@@ -24,6 +24,10 @@ SYSTEM_NAMES = {
     "crmoffice": "CRMOffice",
     "customcrm": "Custom CRM",
 }
+# What a flow's records are (flows.csv `kind`): the library of match rules its match_rule names.
+KINDS = ("company", "person", "product", "department", "deal")
+# A flow_name names models and files.
+FLOW_NAME = re.compile(r"[a-z][a-z0-9_]*")
 ORIGINS = {
     "documented": "listed in the dataflow document",
     "project": "the project's own mapping, not in the document (most flows list no fields there)",
@@ -68,6 +72,7 @@ class Flow:
     target_system: str
     target_entity: str
     target_label: str
+    kind: str
     source_filter: str
     match_rule: str
     enabled: bool
@@ -81,6 +86,19 @@ class Flow:
     @property
     def target(self) -> str:
         return f"{SYSTEM_NAMES[self.target_system]} {self.target_label}"
+
+    @property
+    def source_side(self) -> str:
+        return f"{self.source_system}__{self.source_entity}"
+
+    @property
+    def target_side(self) -> str:
+        return f"{self.target_system}__{self.target_entity}"
+
+    @property
+    def probabilistic(self) -> bool:
+        """Whether the flow's records are scored (int_match_*__<kind>) after its exact rules."""
+        return "probabilistic" in self.match_rule.split(">")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -127,6 +145,7 @@ def load_flows(seeds: Path = SEEDS) -> list[Flow]:
                 row["target_system"],
                 row["target_entity"],
                 row["target_label"],
+                row["kind"],
                 row["source_filter"],
                 row["match_rule"],
                 _bool(row["enabled"], f"flows.csv line {n}"),
@@ -247,28 +266,3 @@ def render(seeds: Path = SEEDS) -> dict[str, str]:
             raise ValueError(f"two documents render to {name}")
         rendered[name] = render_document(document, members, names)
     return rendered
-
-
-def write(out: Path = OUT, seeds: Path = SEEDS) -> list[Path]:
-    """Write every document; remove .rst files here that no document renders any more."""
-    rendered = render(seeds)
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*.rst"):
-        if stale.name not in rendered:
-            stale.unlink()
-    written = []
-    for name, text in rendered.items():
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def differences(out: Path = OUT, seeds: Path = SEEDS) -> list[str]:
-    """What differs between the files in `out` and a fresh render: missing, changed or stale file names."""
-    rendered = render(seeds)
-    found = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.rst")} if out.is_dir() else {}
-    problems = [f"{name}: missing" for name in sorted(rendered.keys() - found.keys())]
-    problems += [f"{name}: differs" for name in sorted(rendered.keys() & found.keys()) if rendered[name] != found[name]]
-    problems += [f"{name}: not rendered from the seeds" for name in sorted(found.keys() - rendered.keys())]
-    return problems

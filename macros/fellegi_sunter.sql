@@ -74,21 +74,18 @@
 {%- endmacro %}
 
 
-{#- The flows matched probabilistically, per kind: flow id → [source side, target side] (checked against
-    seeds/flows.csv at run time). Persons only: the company comparisons below were built and measured, but on the
-    1M × 1M company benchmark (flow 13, about ten blocked pairs per record) EM settled on "same block" rather than
-    "same company" (5.2M expected matches in 9.8M pairs) and linked 9,429 wrong pairs; company flows keep their
-    exact rules until the estimation is made robust to dense blocking (benchmarks/RESULTS.md, issue #14). -#}
+{#- The flows matched probabilistically, per kind: flow id → [source side, target side], the flows of that kind
+    whose match_rule in seeds/flows.csv names `probabilistic` (declared_flows, macros/flows.sql). Persons only so
+    far: the company comparisons below were built and measured, but on the 1M × 1M company benchmark (flow 13,
+    about ten blocked pairs per record) EM settled on "same block" rather than "same company" (5.2M expected
+    matches in 9.8M pairs) and linked 9,429 wrong pairs; company flows keep their exact rules until the estimation
+    is made robust to dense blocking (benchmarks/RESULTS.md, issue #14). -#}
 {% macro matching_flows(kind) -%}
-    {{ return({
-        'person': {
-            2: ['zohocrm__contacts', 'customcrm__contacts'],
-            5: ['webcrm__persons', 'customcrm__contacts'],
-            7: ['customcrm__contacts', 'crmoffice__contacts'],
-            11: ['poweroffice__customers', 'zohocrm__contacts'],
-            12: ['customcrm__contacts', 'exact__contacts'],
-        },
-    }[kind]) }}
+    {%- set flows = {} -%}
+    {%- for flow in declared_flows() if flow.kind == kind and flow.probabilistic -%}
+        {%- do flows.update({flow.flow_id: [flow.source, flow.target]}) -%}
+    {%- endfor -%}
+    {{ return(flows) }}
 {%- endmacro %}
 
 
@@ -279,8 +276,8 @@
 {%- endmacro %}
 
 
-{#- The records of one side of a flow that the matching considers: not deleted, and inside the flow's filter on
-    that side (`source_filter` / `target_filter` in seeds/flows.csv). -#}
+{#- The records of one side of a flow that the matching considers: not deleted, and inside the flow's filter (the
+    source side's `source_filter` in seeds/flows.csv; a target side has none). -#}
 {% macro flow_records(side, record_filter) -%}
     {%- set info = flow_side(side) -%}
     select keys.*

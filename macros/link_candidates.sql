@@ -1,6 +1,7 @@
 {#-
     flow_config(flow_id): the flow's row of seeds/flows.csv as a dict (at run time; an empty dict while dbt
-    parses). The model calling it depends on the flows seed.
+    parses), checked against what dbt parsed (declared_flows, macros/flows.sql): a seed edited without
+    `python -m dataflows` stops the build. The model calling it depends on the flows seed.
 -#}
 {% macro flow_config(flow_id) -%}
     {%- set _depends_on = ref('flows') -%}
@@ -27,6 +28,16 @@
     {%- for name in table.column_names -%}
         {%- do row.update({name: table.rows[0][name]}) -%}
     {%- endfor -%}
+    {%- set declared = declared_flow(flow_id) -%}
+    {%- set parsed = [declared.flow_name, declared.kind, declared.source, declared.target] -%}
+    {%- set seeded = [row.flow_name, row.get('kind'), row.source_system ~ '__' ~ row.source_entity,
+        row.target_system ~ '__' ~ row.target_entity] -%}
+    {%- if parsed != seeded -%}
+        {{ exceptions.raise_compiler_error(
+            "flow " ~ flow_id ~ ": seeds/flows.csv says " ~ seeded ~ " but macros/flows.sql " ~ parsed
+            ~ ": run python -m dataflows"
+        ) }}
+    {%- endif -%}
     {{ return(row) }}
 {%- endmacro %}
 
@@ -50,25 +61,8 @@
 {%- endmacro %}
 
 
-{#- Check at run time that the model's declared sides are the ones the flows seed names. -#}
-{% macro check_flow_sides(flow, source, target) -%}
-    {%- if execute -%}
-        {%- set declared = [source, target] -%}
-        {%- set seeded = [
-            (flow.get('source_system', '') ~ '__' ~ flow.get('source_entity', '')) | lower,
-            (flow.get('target_system', '') ~ '__' ~ flow.get('target_entity', '')) | lower,
-        ] -%}
-        {%- if declared != seeded -%}
-            {{ exceptions.raise_compiler_error(
-                "flow " ~ flow.get('flow_id') ~ ": the model links " ~ declared ~ " but seeds/flows.csv says " ~ seeded
-            ) }}
-        {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}
-
-
 {#-
-    link_candidates(flow_id, source, target, kind): the matching of one flow. The flow's rules run strongest
+    link_candidates(flow_id): the matching of one flow (its sides and kind: declared_flow). The flow's rules run strongest
     first, each only over the records no stronger rule has settled (and not over records already linked in the
     flow, forced by an override or created by the push), so a record is matched by its strongest evidence:
 
@@ -84,28 +78,28 @@
 
     Deleted records and records outside the flow's source_filter are not candidates.
 -#}
-{% macro link_candidates(flow_id, source, target, kind, max_key_count=10) -%}
+{% macro link_candidates(flow_id, max_key_count=10) -%}
+{%- set declared = declared_flow(flow_id) -%}
+{%- set source, target, kind = declared.source, declared.target, declared.kind -%}
 {%- set flow = flow_config(flow_id) -%}
-{%- do check_flow_sides(flow, source, target) -%}
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
-{%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'none' else {} -%}
+{%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'deal' else {} -%}
 {%- if kind == 'person' -%}
     {%- do lookups.update({'int_shared_names': ref('int_shared_names')}) -%}
 {%- endif -%}
-{%- if kind == 'person' -%}
-    {%- do lookups.update({'scores': ref('int_match_scores__person')}) -%}
+{%- if declared.probabilistic -%}
+    {%- do lookups.update({'scores': ref('int_match_scores__' ~ kind)}) -%}
 {%- endif -%}
 {%- set no_score = 'cast(null as ' ~ dbt.type_float() ~ ') as match_weight, cast(null as ' ~ dbt.type_float()
     ~ ') as match_probability' -%}
 {%- set overrides = ref('link_overrides') -%}
 {%- set source_filter = flow.get('source_filter') -%}
-{%- set target_filter = flow.get('target_filter') -%}
 {%- set text = dbt.type_string() -%}
 
 with
 
-{%- if kind != 'none' %}
+{%- if kind != 'deal' %}
 
 source_records as {{ cte_not_materialized() }} (
 
@@ -115,7 +109,7 @@ source_records as {{ cte_not_materialized() }} (
 
 target_records as {{ cte_not_materialized() }} (
 
-    {{ flow_records(target, target_filter) }}
+    {{ flow_records(target, none) }}
 
 ),
 

@@ -1,5 +1,5 @@
 {#-
-    link_table(flow_id, source, target, kind): the body of a permanent link model link_<flow_name>.
+    link_table(flow_id): the body of a permanent link model link_<flow_name> (its sides: declared_flow).
 
     The model is incremental (unique_key link_id, never rebuilt by --full-refresh): a run only adds rows for new
     links and rewrites rows whose state changes, so a link once made stays whatever later happens to the fields it
@@ -18,7 +18,7 @@
 
     A flow whose `enabled` is false in seeds/flows.csv gets no new links.
 -#}
-{% macro link_table(flow_id, source, target, kind) -%}
+{% macro link_table(flow_id) -%}
 {{- config(
     materialized='incremental',
     unique_key='link_id',
@@ -26,11 +26,12 @@
     full_refresh=false,
     on_schema_change='append_new_columns',
 ) -}}
-{%- set flow = flow_config(flow_id) -%}
-{%- do check_flow_sides(flow, source, target) -%}
-{%- set src = flow_side(source, with_keys=false) -%}
-{%- set tgt = flow_side(target, with_keys=false) -%}
-{%- set candidates_model = ref('int_link_candidates__' ~ (flow.get('flow_name') or model.name[5:])) -%}
+{#- The seed row itself is read in SQL (the `flow` CTE); this checks it against what dbt parsed. -#}
+{%- do flow_config(flow_id) -%}
+{%- set declared = declared_flow(flow_id) -%}
+{%- set src = flow_side(declared.source, with_keys=false) -%}
+{%- set tgt = flow_side(declared.target, with_keys=false) -%}
+{%- set candidates_model = ref('int_link_candidates__' ~ declared.flow_name) -%}
 {%- set text = dbt.type_string() -%}
 {%- set ts = dbt.type_timestamp() -%}
 

@@ -13,14 +13,13 @@
 {% macro _match_flow_ctes(kind) -%}
     {%- for flow_id, sides in matching_flows(kind).items() %}
     {%- set flow = flow_config(flow_id) %}
-    {%- do check_flow_sides(flow, sides[0], sides[1]) %}
 
 sources_{{ flow_id }} as {{ cte_materialized() }} (
     {{ flow_records(sides[0], flow.get('source_filter')) }}
 ),
 
 targets_{{ flow_id }} as {{ cte_materialized() }} (
-    {{ flow_records(sides[1], flow.get('target_filter')) }}
+    {{ flow_records(sides[1], none) }}
 ),
     {%- endfor %}
 {%- endmacro %}

@@ -188,7 +188,7 @@
         {'name': 'code', 'keys': ['code'], 'guard': 'true'},
         {'name': 'name', 'keys': ['name'], 'guard': 'not ' ~ _differ('code')},
     ],
-    'none': [],
+    'deal': [],
 }) }}
 {%- endmacro %}
 

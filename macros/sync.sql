@@ -246,7 +246,7 @@
     {%- for name in link_flow_names() %}
 -- depends_on: {{ ref('link_' ~ name) }}
     {%- endfor %}
-    {%- for side in match_key_sides() + ['zohocrm__deals', 'customcrm__orders'] %}
+    {%- for side in flow_sides() %}
 -- depends_on: {{ ref('stg_' ~ side) }}
 -- depends_on: {{ ref('stg_' ~ side ~ '_deleted') }}
     {%- endfor %}

@@ -23,6 +23,8 @@ import yaml
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from connectors.config import SYSTEMS, enabled_systems
+from dataflows.render import FLOW_NAME
+from dataflows.render import KINDS as RECORD_KINDS
 from ingest.pipeline import entities_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,7 +220,7 @@ class Checker:
 
     def flows(self) -> dict[str, Row]:
         path = self.seeds / "flows.csv"
-        required = ("flow_id", "flow_name", "source_system", "source_entity", "target_system", "target_entity")
+        required = ("flow_id", "flow_name", "kind", "source_system", "source_entity", "target_system", "target_entity")
         flows: dict[str, Row] = {}
         for row in read_rows(path, (*required, "enabled"), self.problems):
             if row["flow_id"] in flows:
@@ -227,6 +229,12 @@ class Checker:
             if not row["flow_id"].isdigit():
                 self.problem(path, row, "flow_id", f"flow_id {row['flow_id']!r} is not a number")
                 continue
+            if not FLOW_NAME.fullmatch(row["flow_name"]):
+                self.problem(
+                    path, row, "flow_name", f"flow_name {row['flow_name']!r} is not snake_case (it names models)"
+                )
+            if row["kind"] not in RECORD_KINDS:
+                self.problem(path, row, "kind", f"kind {row['kind']!r}; one of {', '.join(RECORD_KINDS)}")
             if row["enabled"] not in BOOLEANS:
                 self.problem(path, row, "enabled", f"enabled is {row['enabled']!r}, not true or false")
             for side in ("source", "target"):

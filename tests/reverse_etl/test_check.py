@@ -119,7 +119,7 @@ def test_each_mistake_names_file_line_and_column(seeds: Path, row: str, at: str,
 
 
 def test_a_flow_naming_an_unknown_entity(seeds: Path) -> None:
-    row = "15,x,000,zohocrm,leads,Lead,customcrm,customers,Customer,,none,true,"
+    row = "15,x,000,zohocrm,leads,Lead,customcrm,customers,Customer,deal,,none,true,"
     line = append(seeds, "flows.csv", row)
     found = messages(seeds)
     column = row.index("leads") + 1

@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 12 (Contact → Contacts): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=12, source='customcrm__contacts', target='exact__contacts', kind='person') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 12 (Custom CRM Contact → Exact Online Contacts): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=12) }}

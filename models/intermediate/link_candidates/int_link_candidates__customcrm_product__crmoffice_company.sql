@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 8 (Product → Companies): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=8, source='customcrm__products', target='crmoffice__companies', kind='product') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 8 (Custom CRM Product → CRMOffice Companies): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=8) }}

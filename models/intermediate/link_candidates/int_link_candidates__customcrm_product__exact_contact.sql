@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 14 (Product → Contacts): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=14, source='customcrm__products', target='exact__contacts', kind='product') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 14 (Custom CRM Product → Exact Online Contacts): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=14) }}

@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 9 (Customers → Account): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=9, source='poweroffice__customers', target='zohocrm__accounts', kind='company') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 9 (PowerOffice Go Customers → Zoho CRM Account): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=9) }}

@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 10 (Departments → Account): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=10, source='poweroffice__departments', target='zohocrm__accounts', kind='department') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 10 (PowerOffice Go Departments → Zoho CRM Account): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=10) }}

@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 4 (Organisations → Customer): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=4, source='webcrm__organisations', target='customcrm__customers', kind='company') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 4 (WebCRM Organisations → Custom CRM Customer): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=4) }}

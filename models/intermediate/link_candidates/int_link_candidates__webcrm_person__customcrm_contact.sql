@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 5 (Persons → Contact): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=5, source='webcrm__persons', target='customcrm__contacts', kind='person') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 5 (WebCRM Persons → Custom CRM Contact): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=5) }}

@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 6 (Products → Product): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=6, source='webcrm__products', target='customcrm__products', kind='product') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 6 (WebCRM Products → Custom CRM Product): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=6) }}

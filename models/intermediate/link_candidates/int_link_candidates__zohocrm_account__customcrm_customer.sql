@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 1 (Account → Customer): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=1, source='zohocrm__accounts', target='customcrm__customers', kind='company') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 1 (Zoho CRM Account → Custom CRM Customer): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=1) }}

@@ -1,2 +1,3 @@
-{#- Candidate pairs of flow 2 (Contact → Contact): macros/link_candidates.sql. -#}
-{{ link_candidates(flow_id=2, source='zohocrm__contacts', target='customcrm__contacts', kind='person') }}
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    Candidate pairs of flow 2 (Zoho CRM Contact → Custom CRM Contact): macros/link_candidates.sql. -#}
+{{ link_candidates(flow_id=2) }}

@@ -20,7 +20,7 @@
     {%- endfor %}
 {%- endfor %}
 {%- set sides = [] %}
-{%- for side in match_key_sides() + ['zohocrm__deals', 'customcrm__orders'] %}
+{%- for side in flow_sides() %}
     {%- set s = flow_side(side, with_keys=false) %}
     {%- set kept = raw_kept_columns(s.staging) %}
     {%- set columns = checked.get(side, {}) %}

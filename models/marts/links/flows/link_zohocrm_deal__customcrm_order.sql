@@ -1,0 +1,3 @@
+{#- Generated from seeds/flows.csv by `python -m dataflows`; edit the seed row, not this file.
+    The permanent links of flow 3 (Zoho CRM Deal → Custom CRM Order): macros/link_table.sql. -#}
+{{ link_table(flow_id=3) }}
