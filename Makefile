@@ -30,9 +30,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The mapping seeds against the systems' schemas first: a mistake is named with file, line and column.
+# The mapping seeds against the systems' schemas first: a mistake is named with file, line and column; then the
+# files the seeds declare (per-flow dbt models, dataflow documents) must be what they render.
 test: lint
 	$(BIN)/python -m reverse_etl check
+	$(BIN)/python -m dataflows --check
 	$(BIN)/pytest
 
 # Speed, as ratios to baselines measured in the same run; results are explained in benchmarks/RESULTS.md.

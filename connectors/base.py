@@ -31,6 +31,16 @@ class CRMError(Exception):
         super().__init__(f"{where}: {'HTTP ' + str(status) if status else 'no answer'}: {detail}")
 
 
+def describe(exc: BaseException) -> str:
+    """The most telling message in an exception chain: a CRMError names system, entity and status."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, CRMError):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return f"{type(exc).__name__}: {exc}"
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with full jitter on 5xx, timeouts and dropped connections."""

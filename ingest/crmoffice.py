@@ -1,6 +1,6 @@
 """CRMOffice source: updatedAt cursor (updatedSince); no deleted feed, so periodic full scans."""
 
-from ingest.resources import Entity, columns
+from ingest.entity import Entity, columns
 
 ENTITIES = (
     Entity(

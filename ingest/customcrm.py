@@ -1,6 +1,6 @@
 """Custom CRM source: UpdatedAt cursor (inclusive updated_since) and the deleted-record feed."""
 
-from ingest.resources import Entity, columns
+from ingest.entity import Entity, columns
 
 TIMES = "created_at updated_at"
 

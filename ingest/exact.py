@@ -4,7 +4,7 @@ Columns are the client's $select (connectors/exact.py SELECT). Created, Modified
 them (`/Date(ms)/`); staging turns them into times.
 """
 
-from ingest.resources import Entity, columns
+from ingest.entity import Entity, columns
 
 ENTITIES = (
     Entity(

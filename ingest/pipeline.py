@@ -6,7 +6,6 @@ its system, entity and HTTP status and does not stop the others.
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,9 +15,11 @@ from pathlib import Path
 import dlt
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
-from connectors.base import CRMError
+from connectors.base import describe
 from connectors.config import SYSTEMS, client_for, pipelines_dir, warehouse_path
-from ingest.resources import Entity, Progress, system_source
+from ingest.entities import entities_of
+from ingest.entity import Entity
+from ingest.resources import Progress, system_source
 
 NAMING = NamingConvention()
 FULL_SCAN_EVERY = timedelta(hours=24)
@@ -40,20 +41,6 @@ class SystemResult:
     error: str | None = None
     seconds: float = 0.0
     calls: int = 0
-
-
-def entities_of(system: str) -> tuple[Entity, ...]:
-    return importlib.import_module(f"ingest.{system}").ENTITIES  # type: ignore[no-any-return]
-
-
-def describe(exc: BaseException) -> str:
-    """The most telling message in an exception chain: a CRMError names system, entity and status."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, CRMError):
-            return str(seen)
-        seen = seen.__cause__ or seen.__context__
-    return f"{type(exc).__name__}: {exc}"
 
 
 class Warehouse:

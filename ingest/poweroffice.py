@@ -5,7 +5,7 @@ for "customers changed since": every run reads all customers (20,000 per call) a
 or address change time moved. PowerOffice has no deleted-record feed: absence from that full read is deletion.
 """
 
-from ingest.resources import Entity, columns
+from ingest.entity import Entity, columns
 
 ENTITIES = (
     Entity(

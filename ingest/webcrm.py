@@ -3,7 +3,7 @@
 WebCRM sends unset text as "" and unset references as 0; the raw tables keep that, staging reads them as null.
 """
 
-from ingest.resources import Entity, columns
+from ingest.entity import Entity, columns
 
 ENTITIES = (
     Entity(

@@ -3,7 +3,7 @@
 Columns are the fields the client asks for (connectors/zohocrm.py FIELDS); lookups arrive as {id, name}.
 """
 
-from ingest.resources import Entity, columns
+from ingest.entity import Entity, columns
 
 ENTITIES = (
     Entity(

@@ -101,8 +101,8 @@ def run_push(args: argparse.Namespace, console: Console) -> int:
 
 
 def run_sync(args: argparse.Namespace, console: Console) -> int:
-    from reverse_etl.report import sync_summary
-    from reverse_etl.sync import sync
+    from sync.rounds import sync
+    from sync.summary import sync_summary
 
     report = sync(
         args.systems,

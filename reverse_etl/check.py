@@ -25,7 +25,7 @@ from dlt.common.normalizers.naming.snake_case import NamingConvention
 from connectors.config import SYSTEMS, enabled_systems
 from dataflows.render import FLOW_NAME
 from dataflows.render import KINDS as RECORD_KINDS
-from ingest.pipeline import entities_of
+from ingest.entities import entities_of
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMING = NamingConvention()

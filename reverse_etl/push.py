@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from connectors.base import Client, CRMError
+from connectors.base import Client, CRMError, describe
 from connectors.config import SYSTEMS, client_for, warehouse_path
-from ingest.pipeline import describe, entities_of
+from ingest.entities import entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import Plan, PlannedRecord, read_plan
 from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Overwrite, Warehouse, utcnow

@@ -1,4 +1,4 @@
-"""Rich tables a person reads in seconds: what a push did (or would do), and what a whole sync achieved."""
+"""Rich tables a person reads in seconds: what a push did (or would do), what an undo restored."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ from typing import Any
 
 from rich.table import Table
 
-from reverse_etl.preview import preview_table
 from reverse_etl.push import PushReport
-from reverse_etl.sync import SyncReport
 from reverse_etl.undo import UndoReport
 from reverse_etl.warehouse import DryRunRequest
 
 PUSH_COLUMNS = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting")
 
 
-def _number(n: int, colour: str | None = None) -> str:
+def number(n: int, colour: str | None = None) -> str:
     return f"[{colour}]{n:,}[/{colour}]" if n and colour else f"{n:,}"
 
 
@@ -32,10 +30,10 @@ def push_table(report: PushReport) -> Table:
         c = s.counts
         if report.dry_run:
             cells = [c["requests"], c["created"], c["updated"], c["skipped"], c["rejected"], c["waiting"]]
-            row = [_number(n) for n in cells]
+            row = [number(n) for n in cells]
         else:
             colours = {"rejected": "yellow", "held": "yellow", "failed": "red", "waiting": "cyan"}
-            row = [_number(c[name], colours.get(name)) for name in PUSH_COLUMNS]
+            row = [number(c[name], colours.get(name)) for name in PUSH_COLUMNS]
         table.add_row(f"{s.system} [red]FAILED[/red]" if s.error else s.system, *row, f"{s.seconds:.1f}")
     return table
 
@@ -67,47 +65,6 @@ def rejections_table(rows: Sequence[dict[str, Any]], limit: int = 20) -> Table:
             reason = f"{reason} [dim](refused before; not sent again until it changes)[/dim]"
         table.add_row(row["system"], row["entity"], record, row["field"] or "", reason)
     return table
-
-
-def sync_summary(report: SyncReport) -> list[Table | str]:
-    """Links per flow, what each system received, and how the sync ended."""
-    links = Table(title="Links per flow (active)")
-    for column in ("flow", "active links", "of which created by push"):
-        links.add_column(column, justify="left" if column == "flow" else "right")
-    for flow in report.links:
-        name = flow["flow_name"] if flow["enabled"] else f"[dim]{flow['flow_name']} (off)[/dim]"
-        links.add_row(name, _number(flow.get("active", 0)), _number(flow.get("created_by_push", 0)))
-
-    written = report.written()
-    systems = Table(title="Written per system")
-    columns = ("created", "updated", "rejected", "failed", "waiting", "conflicts")
-    for column in ("system", *columns):
-        systems.add_column(column, justify="left" if column == "system" else "right")
-    colours = {"rejected": "yellow", "failed": "red", "waiting": "cyan"}
-    for system in sorted(set(written) | set(report.conflicts)):
-        counts = written.get(system, {})
-        cells = [_number(counts.get(c, 0), colours.get(c)) for c in columns[:-1]]
-        systems.add_row(system, *cells, _number(report.conflicts.get(system, 0)))
-
-    out: list[Table | str] = [links, systems]
-    if report.preview:
-        out.append(preview_table(report.preview, "Values the first round changed (real changes) or filled"))
-    if report.held_clears:
-        counts = ", ".join(f"{system} {n:,}" for system, n in sorted(report.held_clears.items()))
-        out.append(f"[yellow]Held clears[/yellow] (an emptied field not written anywhere; sync_held_clears): {counts}")
-    if report.rejected:
-        out.append(rejections_table(report.rejected))
-    if report.waiting_for_review:
-        out.append(
-            f"[cyan]{report.waiting_for_review} records wait for a review decision[/cyan]: a probable match in the "
-            "target (link_review); force or forbid the pair in seeds/link_overrides.csv"
-        )
-    out += [f"[red]{error}[/red]" for error in report.errors()]
-    rounds = len(report.rounds)
-    out.append(
-        f"[bold]{rounds} round{'s' if rounds != 1 else ''} in {report.seconds:.0f} s[/bold]; stopped: {report.stopped}"
-    )
-    return out
 
 
 UNDO_STATES = {

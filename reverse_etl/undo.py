@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from connectors.base import CRMError
+from connectors.base import CRMError, describe
 from connectors.config import client_for, warehouse_path
-from ingest.pipeline import describe, entities_of
+from ingest.entities import entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import typed
 from reverse_etl.push import WriterFactory, new_run_id

@@ -17,7 +17,8 @@ from dbt.cli.main import dbtRunner
 
 from connectors.base import CRMError
 from connectors.config import SYSTEMS
-from ingest.pipeline import entities_of, ingest
+from ingest.entities import entities_of
+from ingest.pipeline import ingest
 from ingest.resources import DELETED_COLUMNS
 from reverse_etl.writers import Writer
 from tests.helpers.sandbox import running_sandbox

@@ -6,8 +6,8 @@ import pytest
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from connectors.config import SYSTEMS
-from ingest.pipeline import entities_of
-from ingest.resources import columns
+from ingest.entities import entities_of
+from ingest.entity import columns
 
 NAMING = NamingConvention()
 

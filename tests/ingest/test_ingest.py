@@ -12,7 +12,8 @@ import pytest
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from connectors.config import SYSTEMS, client_for
-from ingest.pipeline import SystemResult, entities_of, ingest
+from ingest.entities import entities_of
+from ingest.pipeline import SystemResult, ingest
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 from tests.helpers.writing import writer
 from tests.ingest.conftest import Warehouse, point_at

@@ -129,6 +129,17 @@ def test_a_flow_naming_an_unknown_entity(seeds: Path) -> None:
     ), found
 
 
+def test_a_flow_of_an_unknown_kind_and_a_name_no_model_can_have(seeds: Path) -> None:
+    row = "15,Webcrm Person,001,webcrm,persons,Persons,zohocrm,contacts,Contact,people,,email,true,"
+    line = append(seeds, "flows.csv", row)
+    found = messages(seeds)
+    assert (
+        f"flows.csv:{line}:{row.index('people') + 1}: kind 'people'; one of company, person, product, department, deal"
+        in ("\n".join(found))
+    ), found
+    assert any(f"flows.csv:{line}:4: flow_name 'Webcrm Person'" in m for m in found), found
+
+
 def test_extra_columns_are_allowed(seeds: Path) -> None:
     path = seeds / MAPPINGS
     lines = path.read_text(encoding="utf-8").splitlines()

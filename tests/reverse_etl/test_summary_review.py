@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reverse_etl.report import sync_summary
-from reverse_etl.sync import SyncReport
+from sync.rounds import SyncReport
+from sync.summary import sync_summary
 
 
 def test_the_summary_counts_records_waiting_for_review() -> None:

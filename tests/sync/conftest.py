@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from connectors.config import SYSTEMS, client_for
-from ingest.pipeline import entities_of
+from ingest.entities import entities_of
 from reverse_etl.writers import Writer, writer_for
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from connectors.base import CRMError
 from connectors.config import SYSTEMS
-from ingest.pipeline import entities_of
+from ingest.entities import entities_of
 from tests.sync.conftest import SyncWorld, sync_world
 from tests.sync.test_sync_end_to_end import value_at
 

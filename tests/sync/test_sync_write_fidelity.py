@@ -19,7 +19,7 @@ import pytest
 
 from benchmarks.write_fidelity import WORSE, classify
 from connectors.config import SYSTEMS
-from ingest.pipeline import entities_of
+from ingest.entities import entities_of
 from tests.sync.conftest import ROOT, SyncWorld, sync_world
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]

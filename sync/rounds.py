@@ -1,4 +1,4 @@
-"""python -m reverse_etl sync: ingest → dbt build → push, round after round, until the systems agree.
+"""The sync in rounds (`python -m reverse_etl sync`): ingest → dbt build → push, until the systems agree.
 
 One round reads every system (ingest), rebuilds the links and the plan (dbt, in-process), and pushes the plan.
 Rounds repeat because one round's writes make the next round's work: a created account links its source and lets
