@@ -95,6 +95,7 @@ def test_a_flow_is_added_by_its_seed_rows_alone(project: Path, capsys: pytest.Ca
     assert "Flow 15: WebCRM Organisations → Zoho CRM Account, company records (match rules: org_number>email" in (
         described
     )
+    assert "      - ref('link_webcrm_organisation__zohocrm_account')" in described, "the analysts' exposure lists it"
     assert "webcrm-zohocrm.rst" in {p.name for p in (project / "docs" / "dataflows").iterdir()}
 
 
