@@ -17,7 +17,7 @@ from dataflows.render import FLOW_NAME, KINDS, Flow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CANDIDATES = Path("models/intermediate/link_candidates")
-LINKS = Path("models/marts/links/flows")
+LINKS = Path("models/links/flows")
 DECLARED = Path("macros/flows.sql")
 # The folders whose every file is rendered here (a file the seed no longer renders is stale), and the single file.
 OWNED = (f"{CANDIDATES}/*", f"{LINKS}/*", str(DECLARED))

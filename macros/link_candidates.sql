@@ -121,11 +121,11 @@ forbidden as {{ cte_materialized() }} (
 
 ),
 
-{#- Records settled before any rule runs: linked by an earlier run (the link table as it is before this run's
-    link model; not a ref, since that model reads this one), forced by an override, created by the push. #}
+{#- Records settled before any rule runs: linked by an earlier run (linked_before), forced by an override,
+    created by the push. #}
 settled_0 as {{ cte_materialized() }} (
 
-    {{ linked_before(flow) }}
+    {{ linked_before(flow_id) }}
     union all
     select cast(source_id as {{ text }}), cast(target_id as {{ text }})
     from {{ overrides }}
@@ -376,18 +376,13 @@ from candidates
 
 
 {#-
-    The flow's active links before this run, from its link table (link_<flow_name>), read by name because the
-    link model itself reads the candidates: an empty relation on the first run (and in unit tests), and without
-    the links a forbid override now closes.
+    The flow's active links before this run: its link table as the previous run left it, the source
+    previous_links (declared with the link models in models/links/flows/; the link model itself reads these
+    candidates, so it is no ref). Empty on the first run, and without the links a forbid override now closes.
 -#}
-{% macro linked_before(flow) -%}
+{% macro linked_before(flow_id) -%}
     {%- set text = dbt.type_string() -%}
-    {%- set table = none -%}
-    {%- if execute and flow.get('flow_name') and this is not none and this is not string and this.database is not none -%}
-        {%- set table = adapter.get_relation(
-            database=this.database, schema=this.schema, identifier='link_' ~ flow.get('flow_name')
-        ) -%}
-    {%- endif -%}
+    {%- set table = existing_source('previous_links', 'link_' ~ declared_flow(flow_id).flow_name) -%}
     {%- if table is not none -%}
     select linked.source_id, linked.target_id
     from {{ table }} as linked

@@ -306,17 +306,25 @@ cross join flow
     once the table does not exist, and this is an empty relation with the same columns.
 -#}
 {% macro push_created_links(flow_id) -%}
-    {%- set declared = source('reverse_etl', 'created_links') -%}
-    {#- In a unit test source() names the test's fixture (a CTE, no database): read that. -#}
-    {%- set is_fixture = declared is string or declared.database is none
-        or (declared.identifier or '').startswith('__dbt__cte__') -%}
-    {%- set found = declared if is_fixture else (load_relation(declared) if execute else none) -%}
+    {%- set found = existing_source('reverse_etl', 'created_links') -%}
     {%- if found is not none -%}
     (select cast(source_id as {{ dbt.type_string() }}) as source_id, cast(target_id as {{ dbt.type_string() }}) as target_id
-     from {{ declared }} where flow_id = {{ flow_id }})
+     from {{ found }} where flow_id = {{ flow_id }})
     {%- else -%}
     (select cast(null as {{ dbt.type_string() }}) as source_id, cast(null as {{ dbt.type_string() }}) as target_id
      where 1 = 0)
     {%- endif -%}
 {%- endmacro %}
 
+
+{#-
+    A declared source's relation when it exists, else none (a table another process or an earlier run writes, not
+    there yet). Declared either way, so dbt sees the dependency when it parses. In a unit test source() names the
+    test's fixture (a CTE, no database): that is returned.
+-#}
+{% macro existing_source(source_name, table_name) -%}
+    {%- set declared = source(source_name, table_name) -%}
+    {%- set is_fixture = declared is string or declared.database is none
+        or (declared.identifier or '').startswith('__dbt__cte__') -%}
+    {{ return(declared if is_fixture else (load_relation(declared) if execute else none)) }}
+{%- endmacro %}

@@ -26,7 +26,7 @@ from connectors.config import warehouse_path
 SCHEMA = "reverse_etl"
 
 TABLES = {
-    # Read by dbt (models/marts/links/_links__sources.yml): exactly these columns.
+    # Read by dbt (models/links/_links__sources.yml): exactly these columns.
     "created_links": """
         flow_id integer,
         source_id varchar,

@@ -82,7 +82,7 @@ def test_a_flow_is_added_by_its_seed_rows_alone(project: Path, capsys: pytest.Ca
     assert run(project, "--check") == 1
     missing = capsys.readouterr().err
     candidates = "models/intermediate/link_candidates/int_link_candidates__webcrm_organisation__zohocrm_account.sql"
-    links = "models/marts/links/flows/link_webcrm_organisation__zohocrm_account.sql"
+    links = "models/links/flows/link_webcrm_organisation__zohocrm_account.sql"
     assert f"{candidates}: missing" in missing and f"{links}: missing" in missing
 
     assert run(project) == 0
@@ -91,7 +91,7 @@ def test_a_flow_is_added_by_its_seed_rows_alone(project: Path, capsys: pytest.Ca
     assert "link_table(flow_id=15)" in (project / links).read_text(encoding="utf-8")
     declared = (project / "macros" / "flows.sql").read_text(encoding="utf-8")
     assert "'source': 'webcrm__organisations', 'target': 'zohocrm__accounts'" in declared
-    described = (project / "models" / "marts" / "links" / "flows" / "_link_flows__models.yml").read_text()
+    described = (project / "models" / "links" / "flows" / "_link_flows__models.yml").read_text()
     assert "Flow 15: WebCRM Organisations → Zoho CRM Account, company records (match rules: org_number>email" in (
         described
     )
@@ -100,7 +100,7 @@ def test_a_flow_is_added_by_its_seed_rows_alone(project: Path, capsys: pytest.Ca
 
 
 def test_a_hand_edit_of_a_generated_file_and_a_flow_taken_out_fail_the_check(project: Path) -> None:
-    stub = project / "models" / "marts" / "links" / "flows" / "link_poweroffice_person__zohocrm_contact.sql"
+    stub = project / "models" / "links" / "flows" / "link_poweroffice_person__zohocrm_contact.sql"
     stub.write_text(stub.read_text(encoding="utf-8").replace("flow_id=11", "flow_id=9"), encoding="utf-8")
     assert run(project, "--check") == 1
     assert run(project) == 0 and "flow_id=11" in stub.read_text(encoding="utf-8")
@@ -115,11 +115,11 @@ def test_a_hand_edit_of_a_generated_file_and_a_flow_taken_out_fail_the_check(pro
     )
     assert run(project, "--check") == 1
     assert run(project) == 0
-    assert not (project / "models" / "marts" / "links" / "flows" / "link_customcrm_product__exact_contact.sql").exists()
+    assert not (project / "models" / "links" / "flows" / "link_customcrm_product__exact_contact.sql").exists()
 
 
 def test_the_link_descriptions_name_the_seeds_match_rules() -> None:
-    described = (ROOT / "models" / "marts" / "links" / "flows" / "_link_flows__models.yml").read_text()
+    described = (ROOT / "models" / "links" / "flows" / "_link_flows__models.yml").read_text()
     with (ROOT / "seeds" / "flows.csv").open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             assert f"Flow {row['flow_id']}: " in described

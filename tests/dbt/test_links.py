@@ -68,7 +68,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
 def test_every_flow_has_its_link_model_and_is_declared_to_the_models_that_read_them_all() -> None:
     with (ROOT / "seeds" / "flows.csv").open(newline="") as f:
         names = {row["flow_name"] for row in csv.DictReader(f)}
-    models = {p.stem.removeprefix("link_") for p in (ROOT / "models" / "marts" / "links" / "flows").glob("link_*.sql")}
+    models = {p.stem.removeprefix("link_") for p in (ROOT / "models" / "links" / "flows").glob("link_*.sql")}
     declared = set(re.findall(r"'flow_name': '(\w+)'", (ROOT / "macros" / "flows.sql").read_text()))
     assert names == models == declared
 
