@@ -98,7 +98,7 @@ class Flow:
     @property
     def probabilistic(self) -> bool:
         """Whether the flow's records are scored (int_match_*__<kind>) after its exact rules."""
-        return "probabilistic" in self.match_rule.split(">")
+        return "probabilistic" in self.match_rule.replace(" ", "").split(">")
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -29,9 +29,10 @@
         {%- do row.update({name: table.rows[0][name]}) -%}
     {%- endfor -%}
     {%- set declared = declared_flow(flow_id) -%}
-    {%- set parsed = [declared.flow_name, declared.kind, declared.source, declared.target] -%}
+    {%- set parsed = [declared.flow_name, declared.kind, declared.source, declared.target, declared.probabilistic] -%}
     {%- set seeded = [row.flow_name, row.get('kind'), row.source_system ~ '__' ~ row.source_entity,
-        row.target_system ~ '__' ~ row.target_entity] -%}
+        row.target_system ~ '__' ~ row.target_entity,
+        'probabilistic' in (row.match_rule or '').replace(' ', '').split('>')] -%}
     {%- if parsed != seeded -%}
         {{ exceptions.raise_compiler_error(
             "flow " ~ flow_id ~ ": seeds/flows.csv says " ~ seeded ~ " but macros/flows.sql " ~ parsed
