@@ -63,9 +63,9 @@
 
 
 {#-
-    link_candidates(flow_id): the matching of one flow (its sides and kind: declared_flow). The flow's rules run strongest
-    first, each only over the records no stronger rule has settled (and not over records already linked in the
-    flow, forced by an override or created by the push), so a record is matched by its strongest evidence:
+    link_candidates(flow_id): the matching of one flow (its sides and kind: declared_flow). The flow's rules run
+    strongest first, each only over the records no stronger rule has settled (and not over records already linked
+    in the flow, forced by an override or created by the push), so a record is matched by its strongest evidence:
 
       exact rules   pair records with equal keys. How many records hold a key is counted over the whole side,
                     so a key two records share never links, even when one of them is settled already. Keys held
