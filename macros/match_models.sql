@@ -215,7 +215,7 @@ em_0 as (
 ),
 {%- for i in range(1, iterations + 1) %}
 
-probability_{{ i }} as {{ cte_materialized() }} (
+scored_{{ i }} as {{ cte_materialized() }} (
     select flow_id, source_id, target_id, 1.0 / (1.0 + exp(-least(greatest(w, -50.0), 50.0))) as p
     from (
         select
@@ -228,6 +228,22 @@ probability_{{ i }} as {{ cte_materialized() }} (
             on e.flow_id = pl.flow_id and e.comparison = pl.comparison and e.level = pl.level
         group by pl.flow_id, pl.source_id, pl.target_id
     ) as scored
+),
+
+{#- A record is one thing, so it matches at most one record of the other side: where a record's pairs expect
+    more than one match between them, they share one. Without this, records that agree on much but the fields
+    that tell them apart (colleagues at one work address, a household) pile up into a "match" class of their own. #}
+probability_{{ i }} as {{ cte_materialized() }} (
+    select
+        flow_id,
+        source_id,
+        target_id,
+        p / greatest(
+            1.0,
+            sum(p) over (partition by flow_id, source_id),
+            sum(p) over (partition by flow_id, target_id)
+        ) as p
+    from scored_{{ i }}
 ),
 
 expected_{{ i }} as (
