@@ -139,7 +139,9 @@ select * from all_pairs
       m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
           (int_match_pairs__<kind>; a hash sample of match_em_pairs() where a flow has more): each iteration
           scores every pair with the current m (and a u of the blocked pairs, which agree on their blocking keys
-          more than random pairs do, so EM separates the two classes there), then sets m to the levels' shares among the pairs weighted by their match probability;
+          more than random pairs do, so EM separates the two classes there), lets a record's pairs expect one match at
+          most between them (a record is one thing), then sets m to the levels' shares among the pairs weighted by
+          their match probability;
       prior  the expected number of matches (the sum of the last iteration's probabilities) over all possible
           pairs of the flow.
     Each estimate is smoothed towards the starting values in macros/fellegi_sunter.sql with the weight of
