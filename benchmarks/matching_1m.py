@@ -506,8 +506,10 @@ def main(argv: list[str] | None = None) -> int:
     by_rule = con.execute(
         f"select match_rule, count(*) from main.{kind.link_model} group by 1 order by 2 desc"
     ).fetchall()
+    # Source records a candidate pair holds for review (link_review is not built here): unlinked, with a pair.
     review = con.execute(
-        f"select count(distinct source_id) from main.link_review where flow_id = {kind.flow_id}"
+        f"""select count(distinct source_id) from main.int_link_candidates__{kind.flow}
+        where source_id not in (select source_id from main.{kind.link_model} where is_active)"""
     ).fetchone()[0]
     con.close()
     truth = truth_pairs(kind, data)
