@@ -247,8 +247,6 @@
 
 
 {% macro match_blocking_rules(kind) -%}
-{#- employer: the domain comes from the e-mail where a system has no company record for the person, so it is
-    often a mailbox provider's (gmail.com): an agreeing domain weighs by how many records hold it. -#}
 {{ return({
     'person': [
         ['@.last_name'],
