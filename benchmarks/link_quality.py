@@ -5,7 +5,7 @@ ingest and `dbt build` into a fresh warehouse, then compares every flow's active
 is true when the source record and the target record carry the same kind and key in the ground truth. It also
 checks that no link was made through an e-mail address that two different real-world customers share.
 
-    python -m benchmarks.link_quality [--records 2000] [--seed 7] [--results]
+    python -m benchmarks.link_quality [--records 2000] [--seed 7] [--noise plain|hard] [--results]
 
 Exit status 1 when a link goes through a shared e-mail.
 """
@@ -156,9 +156,9 @@ def table(results: list[FlowQuality]) -> str:
 
 
 @contextmanager
-def served_sandbox(data_dir: Path, records: int, seed: int) -> Iterator[int]:
+def served_sandbox(data_dir: Path, records: int, seed: int, noise: str = "plain") -> Iterator[int]:
     """Seed a sandbox into data_dir and serve it (limits off) in its own process; yields the port."""
-    with sandbox_server.served_sandbox(data_dir, records=records, seed_value=seed) as served:
+    with sandbox_server.served_sandbox(data_dir, records=records, seed_value=seed, noise=noise) as served:
         yield served.port
 
 
@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=2000, help="records per entity and system (default 2000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--noise", choices=("plain", "hard"), default="plain", help="the world's person noise (sandbox seed --noise)"
+    )
     parser.add_argument("--results", action="store_true", help="write the table into benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -188,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["DBT_LOG_PATH"] = str(work / "logs")
     timings = {}
     started = time.perf_counter()
-    with served_sandbox(data_dir, args.records, args.seed) as port:
+    with served_sandbox(data_dir, args.records, args.seed, args.noise) as port:
         timings["seed"] = time.perf_counter() - started
         t = time.perf_counter()
         sandbox_server.ingest_sandbox(port)
@@ -205,14 +208,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"links through an e-mail that several real-world things share: {len(shared)}")
     print("timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()))
     OUT.mkdir(exist_ok=True)
-    (OUT / f"link_quality_{args.records}_{args.seed}.json").write_text(
+    suffix = "" if args.noise == "plain" else f"_{args.noise}"
+    (OUT / f"link_quality_{args.records}_{args.seed}{suffix}.json").write_text(
         json.dumps(
-            {"records": args.records, "seed": args.seed, "flows": [asdict(q) for q in results], "shared": shared},
+            {
+                "records": args.records,
+                "seed": args.seed,
+                "noise": args.noise,
+                "flows": [asdict(q) for q in results],
+                "shared": shared,
+            },
             indent=2,
             default=str,
         )
     )
-    if args.results:
+    if args.results and args.noise == "plain":  # the section it replaces is the plain world's
         write_results(report, len(shared), args.records, args.seed)
     return 1 if shared else 0
 

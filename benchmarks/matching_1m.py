@@ -1,20 +1,26 @@
 """Link matching at scale: this project's matching SQL against Splink 5 (Fellegi–Sunter), on one data set, in one run.
 
-The data is the sandbox's own: World(seed, records) and the Custom CRM and Exact Online seeders
-(sandbox/systems/{customcrm,exact}/seed.py), i.e. exactly the customers and accounts `sandbox seed --records N`
-would serve, each system with its own noise (legal-form variants, typos, letter case, missing and differently
-written organisation numbers, shared accountants' mailboxes, missing e-mails, websites and phones). Ground truth is
-the shared world index. The flow measured is flow 13 (Custom CRM customers → Exact accounts).
+The data is the sandbox's own: World(seed, records, noise) and the Custom CRM and Exact Online seeders
+(sandbox/systems/{customcrm,exact}/seed.py), i.e. exactly the records `sandbox seed --records N [--noise hard]`
+would serve, each system with its own noise. Ground truth is the shared world index. Two kinds of flow:
 
-Our side is the product's real SQL: the records are loaded into raw_customcrm.customers and raw_exact.accounts of a
-fresh DuckDB file shaped like the ingest's, and `dbt run --select +link_customcrm_customer__exact_account` builds the
-project's own staging, match-key, candidate and link models on it. Splink gets the same normalised keys (the
-match-key tables that run produced), so its time excludes normalisation (ours includes it); it trains u by random
-sampling, the prior from deterministic rules, m by EM, and predicts over blocking rules as broad as ours.
+- `--kind company` (default): flow 13, Custom CRM customers → Exact accounts (legal-form variants, typos, letter
+  case, missing and differently written organisation numbers, shared accountants' mailboxes, missing e-mails,
+  websites and phones);
+- `--kind person`: flow 12, Custom CRM contacts → Exact contacts, with their companies loaded too (the contacts'
+  employer names come from them); `--noise hard` adds nicknames, typos, mistyped birth dates, private vs work
+  e-mail, home vs work address, missing e-mails and phones, and households.
+
+Our side is the product's real SQL: the records are loaded into the raw tables of a fresh DuckDB file shaped like
+the ingest's, and `dbt run --select +link_<flow>` builds the project's own staging, match-key, matching, candidate
+and link models on it. Splink gets the same normalised keys (the match-key tables that run produced), so its time
+excludes normalisation (ours includes it); it trains u by random sampling, the prior from deterministic rules, m by
+EM, and predicts over blocking rules about as broad as ours.
 
 Each side runs in its own process so peak RSS is its own. Numbers vary with load on the host: compare within a run.
 
-    python -m benchmarks.matching_1m [--records 1000000] [--seed 42] [--no-splink] [--results]
+    python -m benchmarks.matching_1m [--kind company|person] [--noise plain|hard] [--records 1000000] [--seed 42]
+                                     [--no-splink] [--results]
 """
 
 from __future__ import annotations
@@ -29,26 +35,76 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
-FLOW = "customcrm_customer__exact_account"
-LINK_MODEL = f"link_{FLOW}"
-SOURCE_KEYS = "int_customcrm__customers__match_keys"
-TARGET_KEYS = "int_exact__accounts__match_keys"
 SHARDS = 2
 EXACT_DIVISION = 3054411
+
+
+@dataclass(frozen=True)
+class Kind:
+    flow: str
+    flow_id: int
+    tables: tuple[tuple[str, str, str, str], ...]  # (system, seeder entity, raw table, data name), parents first
+    source: str  # data name of the flow's source records
+    target: str
+    source_keys: str  # their match-key models
+    target_keys: str
+    splink_columns: str
+
+    @property
+    def link_model(self) -> str:
+        return f"link_{self.flow}"
+
+
+KINDS = {
+    "company": Kind(
+        flow="customcrm_customer__exact_account",
+        flow_id=13,
+        tables=(
+            ("customcrm", "customers", "raw_customcrm.customers", "customcrm_customers"),
+            ("exact", "Accounts", "raw_exact.accounts", "exact_accounts"),
+        ),
+        source="customcrm_customers",
+        target="exact_accounts",
+        source_keys="int_customcrm__customers__match_keys",
+        target_keys="int_exact__accounts__match_keys",
+        splink_columns="record_id, name, email, phone, web_domain, org_number, vat_number, postcode, city, street, "
+        "country_code",
+    ),
+    "person": Kind(
+        flow="customcrm_contact__exact_contact",
+        flow_id=12,
+        tables=(
+            ("customcrm", "customers", "raw_customcrm.customers", "customcrm_customers"),
+            ("exact", "Accounts", "raw_exact.accounts", "exact_accounts"),
+            ("customcrm", "contacts", "raw_customcrm.contacts", "customcrm_contacts"),
+            ("exact", "Contacts", "raw_exact.contacts", "exact_contacts"),
+        ),
+        source="customcrm_contacts",
+        target="exact_contacts",
+        source_keys="int_customcrm__contacts__match_keys",
+        target_keys="int_exact__contacts__match_keys",
+        splink_columns="record_id, first_name, last_name, email, phone, mobile, postcode, city, birth_date, "
+        "employer_name",
+    ),
+}
 
 
 # --- data --------------------------------------------------------------------------------------------------
 
 
-def _shard(args: tuple[int, int, int, int, str]) -> tuple[str, str, str]:
-    """Seed rows of one shard of world indexes for both systems, written as parquet (raw column names)."""
-    records, seed, shard, shards, folder = args
+def _shard(args: tuple[int, int, str, str, int, int, str]) -> None:
+    """Seed rows of one shard of world indexes for both systems, written as parquet (raw column names). The flow's
+    own records are split by index over the shards; their parents (companies) are written whole by shard 0, since
+    the seeders ask whether a contact's employer is present."""
+    records, seed, kind_name, noise, shard, shards, folder = args
+    kind = KINDS[kind_name]
     import pyarrow as pa
     import pyarrow.parquet as pq
     from dlt.common.normalizers.naming.snake_case import NamingConvention
@@ -57,14 +113,18 @@ def _shard(args: tuple[int, int, int, int, str]) -> tuple[str, str, str]:
     from sandbox.systems.exact import seed as exact_seed
     from sandbox.world import World
 
+    sharded = {f"{system}.{entity}" for system, entity, _, name in kind.tables if name in (kind.source, kind.target)}
+
     class ShardWorld(World):
-        """The same world; present() only admits this shard's indexes, so shards split the work."""
+        """The same world; present() only admits this shard's indexes of the flow's records, so shards split the
+        work."""
 
         def present(self, place: str, index: int, share: float = 0.7) -> bool:
-            return index % shards == shard and super().present(place, index, share)
+            mine = place not in sharded or index % shards == shard
+            return mine and super().present(place, index, share)
 
     naming = NamingConvention()
-    world = ShardWorld(seed, records)
+    world = ShardWorld(seed, records, noise)
     out = Path(folder)
 
     def dump(rows: Any, name: str, extra: Any) -> str:
@@ -100,9 +160,11 @@ def _shard(args: tuple[int, int, int, int, str]) -> tuple[str, str, str]:
             "timestamp": str(row.modified_us),
         }
 
-    a = dump(customcrm_seed.rows(world)["customers"], "customcrm_customers", timestamps)
-    b = dump(exact_seed.rows(world)["Accounts"], "exact_accounts", odata)
-    return a, b, str(out)
+    seeders = {"customcrm": (customcrm_seed, timestamps), "exact": (exact_seed, odata)}
+    for system, entity, _, name in kind.tables:
+        if name in (kind.source, kind.target) or shard == 0:
+            seeder, extra = seeders[system]
+            dump(seeder.rows(world)[entity], name, extra)
 
 
 def _text(value: Any) -> str | None:
@@ -118,23 +180,31 @@ def _iso(us: int) -> str:
     return datetime.fromtimestamp(us / 1e6, tz=UTC).isoformat()
 
 
-def generate(records: int, seed: int) -> Path:
-    """The two systems' records and the truth, cached per (records, seed) under benchmarks/out/."""
-    folder = OUT / f"matching_{records}_{seed}"
+def _name(kind: str, noise: str, records: int, seed: int) -> str:
+    """The run's name: matching_<records>_<seed> for the companies (as before), with kind and noise otherwise."""
+    extra = "" if kind == "company" else f"_{kind}"
+    extra += "" if noise == "plain" else f"_{noise}"
+    return f"matching_{records}_{seed}{extra}"
+
+
+def generate(kind: str, noise: str, records: int, seed: int) -> Path:
+    """The two systems' records and the truth, cached per (kind, noise, records, seed) under benchmarks/out/."""
+    folder = OUT / _name(kind, noise, records, seed)
     done = folder / "done"
     if done.exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    jobs = [(records, seed, kind, noise, shard, SHARDS, str(folder)) for shard in range(SHARDS)]
     with ProcessPoolExecutor(SHARDS) as pool:
-        list(pool.map(_shard, [(records, seed, shard, SHARDS, str(folder)) for shard in range(SHARDS)]))
+        list(pool.map(_shard, jobs))
     done.write_text(f"{time.perf_counter() - started:.1f}\n")
     return folder
 
 
-def build_warehouse(data: Path, db: Path) -> dict[str, int]:
+def build_warehouse(kind: Kind, data: Path, db: Path) -> dict[str, int]:
     """A fresh warehouse as the ingest writes it: a tiny sandbox ingested for every raw table the project reads,
-    then raw_customcrm.customers and raw_exact.accounts replaced by the generated records."""
+    then the kind's raw tables replaced by the generated records."""
     import duckdb
 
     from benchmarks.link_quality import served_sandbox
@@ -159,7 +229,7 @@ def build_warehouse(data: Path, db: Path) -> dict[str, int]:
         shutil.rmtree(scratch, ignore_errors=True)
     con = duckdb.connect(str(db))
     counts = {}
-    for table, name in (("raw_customcrm.customers", "customcrm_customers"), ("raw_exact.accounts", "exact_accounts")):
+    for _, _, table, name in kind.tables:
         files = f"{data}/{name}.*.parquet"
         have = {r[0] for r in con.execute(f"select * from {table} limit 0").description}
         for (column,) in con.execute(
@@ -177,14 +247,14 @@ def build_warehouse(data: Path, db: Path) -> dict[str, int]:
     return counts
 
 
-def truth_pairs(data: Path) -> Any:
+def truth_pairs(kind: Kind, data: Path) -> Any:
     import duckdb
 
     con = duckdb.connect()
     return con.sql(
         f"""select s.id as source_id, t.id as target_id
-        from read_parquet('{data}/truth_customcrm_customers.*.parquet') s
-        join read_parquet('{data}/truth_exact_accounts.*.parquet') t using (key)"""
+        from read_parquet('{data}/truth_{kind.source}.*.parquet') s
+        join read_parquet('{data}/truth_{kind.target}.*.parquet') t using (key)"""
     ).to_arrow_table()
 
 
@@ -219,7 +289,7 @@ def profiles(folder: Path, db: Path, memory_limit: str, threads: int) -> Path:
     return folder
 
 
-def step_dbt(folder: Path) -> dict[str, Any]:
+def step_dbt(kind: Kind, folder: Path) -> dict[str, Any]:
     """`dbt seed` (not timed) then the timed `dbt run` of the flow's chain, in this process."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ["DBT_TARGET_PATH"] = str(folder / "target")
@@ -232,7 +302,7 @@ def step_dbt(folder: Path) -> dict[str, Any]:
     if not seeded.success:
         raise RuntimeError(f"dbt seed failed: {seeded.exception}")
     started = time.perf_counter()
-    result = runner.invoke(["run", "--select", f"+{LINK_MODEL}", *common])
+    result = runner.invoke(["run", "--select", f"+{kind.link_model}", *common])
     wall = time.perf_counter() - started
     if not result.success:
         raise RuntimeError(f"dbt run failed: {result.exception or result.result}")
@@ -240,27 +310,46 @@ def step_dbt(folder: Path) -> dict[str, Any]:
     return {"seconds": wall, "sql_seconds": sum(nodes.values()), "nodes": nodes, "peak_rss_mb": _peak_rss_mb()}
 
 
-SPLINK_COLUMNS = (
-    "record_id, name, email, phone, web_domain, org_number, vat_number, postcode, city, street, country_code"
-)
-
-
-def step_splink(folder: Path, db: Path, threads: int, u_pairs: float) -> dict[str, Any]:
-    """Splink 5 on the same normalised keys, in this process: train, predict, pairs at p >= 0.9."""
-    import logging
-
-    import duckdb
+def _splink_model(kind_name: str) -> tuple[Any, list[Any], list[Any]]:
+    """Splink's settings for a kind, and its two EM blocking rules and its prior's deterministic rules."""
     import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import SettingsCreator, block_on
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
-    con = duckdb.connect()
-    con.execute(f"set threads = {threads}")
-    con.execute(f"attach '{db}' as wh (read_only)")
-    for name, table in (("customcrm", SOURCE_KEYS), ("exact", TARGET_KEYS)):
-        con.execute(f"create table {name} as select {SPLINK_COLUMNS} from wh.main.{table} where not is_deleted")
-    con.execute("detach wh")
-    started = time.perf_counter()
+    if kind_name == "person":
+        settings = SettingsCreator(
+            link_type="link_only",
+            unique_id_column_name="record_id",
+            comparisons=[
+                cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+                cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+                cl.DateOfBirthComparison("birth_date", input_is_string=False),
+                cl.EmailComparison("email"),
+                cl.ExactMatch("phone"),
+                cl.ExactMatch("mobile"),
+                cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+                cl.ExactMatch("city").configure(term_frequency_adjustments=True),
+                cl.JaroWinklerAtThresholds("employer_name", [0.92]),
+            ],
+            blocking_rules_to_generate_predictions=[
+                block_on("email"),
+                block_on("mobile"),
+                block_on("phone"),
+                block_on("first_name", "last_name"),
+                block_on("postcode", "substr(last_name, 1, 3)"),
+                block_on("postcode", "substr(first_name, 1, 3)"),
+                block_on("birth_date", "substr(last_name, 1, 1)"),
+            ],
+            retain_intermediate_calculation_columns=False,
+            retain_matching_columns=False,
+        )
+        return (
+            settings,
+            [block_on("first_name", "last_name"), block_on("postcode")],
+            [
+                block_on("email"),
+                block_on("first_name", "last_name", "postcode"),
+            ],
+        )
     settings = SettingsCreator(
         link_type="link_only",
         unique_id_column_name="record_id",
@@ -285,21 +374,45 @@ def step_splink(folder: Path, db: Path, threads: int, u_pairs: float) -> dict[st
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
+    return (
+        settings,
+        [block_on("org_number"), block_on("postcode", "substr(name, 1, 3)")],
+        [
+            block_on("org_number"),
+            block_on("email"),
+        ],
+    )
+
+
+def step_splink(kind: Kind, folder: Path, db: Path, threads: int, u_pairs: float) -> dict[str, Any]:
+    """Splink 5 on the same normalised keys, in this process: train, predict, pairs at p >= 0.5, 0.9, 0.99."""
+    import logging
+
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    con = duckdb.connect()
+    con.execute(f"set threads = {threads}")
+    con.execute(f"attach '{db}' as wh (read_only)")
+    for name, table in (("customcrm", kind.source_keys), ("exact", kind.target_keys)):
+        con.execute(f"create table {name} as select {kind.splink_columns} from wh.main.{table} where not is_deleted")
+    con.execute("detach wh")
+    started = time.perf_counter()
+    settings, em_rules, prior_rules = _splink_model("person" if kind.flow_id == 12 else "company")
     api = DuckDBAPI(con)
     inputs = [api.register(name, dataset_display_name=name) for name in ("customcrm", "exact")]
     linker = Linker(inputs, settings, log_level=logging.WARNING)
     phases: dict[str, float] = {}
     t = time.perf_counter()
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("org_number"), block_on("email")], recall=0.7
-    )
+    linker.training.estimate_probability_two_random_records_match(prior_rules, recall=0.7)
     phases["prior"] = time.perf_counter() - t
     t = time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
     phases["u"] = time.perf_counter() - t
     t = time.perf_counter()
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("org_number"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode", "substr(name, 1, 3)"))
+    for rule in em_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
     phases["em"] = time.perf_counter() - t
     t = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=0.5)
@@ -341,58 +454,73 @@ def _in_subprocess(args: list[str]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", choices=tuple(KINDS), default="company", help="company (flow 13) or person (flow 12)")
+    parser.add_argument("--noise", choices=("plain", "hard"), default="plain", help="the world's person noise")
     parser.add_argument("--records", type=int, default=1_000_000, help="records per system (default 1,000,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="700MB", help="DuckDB memory_limit for our run (default 700MB)")
     parser.add_argument("--u-pairs", type=float, default=1e7, help="Splink's random pairs for u (default 1e7)")
     parser.add_argument("--no-splink", action="store_true")
-    parser.add_argument("--results", action="store_true", help="append the table to benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--results", action="store_true", help="write the company table into benchmarks/RESULTS.md (--kind company)"
+    )
     parser.add_argument(
         "--report-only", action="store_true", help="write RESULTS.md from the last run's JSON, run nothing"
     )
     parser.add_argument("--step", choices=("dbt", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    kind = KINDS[args.kind]
+    name = _name(args.kind, args.noise, args.records, args.seed)
 
     if args.step:
         folder = Path(args.folder)
         if args.step == "dbt":
-            answer = step_dbt(folder)
+            answer = step_dbt(kind, folder)
         else:
-            answer = step_splink(folder, folder / "bench.duckdb", args.threads, args.u_pairs)
+            answer = step_splink(kind, folder, folder / "bench.duckdb", args.threads, args.u_pairs)
         print(json.dumps(answer))
         return 0
 
     if args.report_only:
-        append_results(json.loads((OUT / f"matching_{args.records}_{args.seed}.json").read_text()), args)
+        append_results(json.loads((OUT / f"{name}.json").read_text()), args)
         return 0
 
     started = time.perf_counter()
-    data = generate(args.records, args.seed)
+    data = generate(args.kind, args.noise, args.records, args.seed)
     generated = float((data / "done").read_text())
     run = data / "run"
     run.mkdir(exist_ok=True)
     db = run / "bench.duckdb"
-    counts = build_warehouse(data, db)
+    counts = build_warehouse(kind, data, db)
     profiles(run, db, args.memory_limit, args.threads)
     print(f"data: {counts} (generated in {generated:.0f} s, cached in {data})", flush=True)
 
-    ours = _in_subprocess(["--step", "dbt", "--folder", str(run)])
+    step = ["--kind", args.kind, "--noise", args.noise, "--folder", str(run)]
+    ours = _in_subprocess(["--step", "dbt", *step])
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    links = con.sql(f"select source_id, target_id from main.{LINK_MODEL} where is_active").to_arrow_table()
-    by_rule = con.execute(f"select match_rule, count(*) from main.{LINK_MODEL} group by 1 order by 2 desc").fetchall()
+    links = con.sql(f"select source_id, target_id from main.{kind.link_model} where is_active").to_arrow_table()
+    by_rule = con.execute(
+        f"select match_rule, count(*) from main.{kind.link_model} group by 1 order by 2 desc"
+    ).fetchall()
+    # Source records a candidate pair holds for review (link_review is not built here): unlinked, with a pair.
+    review = con.execute(
+        f"""select count(distinct source_id) from main.int_link_candidates__{kind.flow}
+        where source_id not in (select source_id from main.{kind.link_model} where is_active)"""
+    ).fetchone()[0]
     con.close()
-    truth = truth_pairs(data)
+    truth = truth_pairs(kind, data)
     ours["quality"] = score(links, truth)
     ours["by_rule"] = dict(by_rule)
+    ours["review_sources"] = review
     print(f"ours:   {ours['seconds']:.1f} s, {ours['peak_rss_mb']:.0f} MB, {ours['quality']}", flush=True)
 
     theirs = None
     if not args.no_splink:
-        theirs = _in_subprocess(["--step", "splink", "--folder", str(run), "--u-pairs", str(args.u_pairs)])
+        theirs = _in_subprocess(["--step", "splink", *step, "--u-pairs", str(args.u_pairs)])
         import pyarrow.parquet as pq
 
         theirs["quality"] = {
@@ -401,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"splink: {theirs['seconds']:.1f} s, {theirs['peak_rss_mb']:.0f} MB, {theirs['quality']['0.9']}")
 
     report = {
+        "kind": args.kind,
+        "noise": args.noise,
         "records": args.records,
         "seed": args.seed,
         "counts": counts,
@@ -409,8 +539,8 @@ def main(argv: list[str] | None = None) -> int:
         "splink": theirs,
         "total_seconds": time.perf_counter() - started,
     }
-    (OUT / f"matching_{args.records}_{args.seed}.json").write_text(json.dumps(report, indent=2, default=str))
-    if args.results:
+    (OUT / f"{name}.json").write_text(json.dumps(report, indent=2, default=str))
+    if args.results and args.kind == "company":  # the person runs are reported by hand (issue #14)
         append_results(report, args)
     return 0
 
@@ -440,8 +570,9 @@ def append_results(report: dict[str, Any], args: argparse.Namespace) -> None:
         "organisation numbers missing or written NO…MVA / spaced, accountants' and family mailboxes, missing e-mails,",
         "phones and websites, six phone formats), loaded into a warehouse shaped as the ingest writes it.",
         "",
-        f"- **This project**: `dbt run --select +link_{FLOW}`, i.e. the product's own staging, match-key, candidate",
-        f"  and link models, DuckDB capped at `memory_limit={args.memory_limit}`, {args.threads} threads, one process.",
+        f"- **This project**: `dbt run --select +{KINDS['company'].link_model}`, i.e. the product's own staging,",
+        f"  match-key, candidate and link models, DuckDB capped at `memory_limit={args.memory_limit}`,"
+        f" {args.threads} threads, one process.",
         "- **Splink 5** (DuckDB, same threads, no memory cap): the match keys our run normalised, a Fellegi–Sunter",
         "  model with name Jaro-Winkler 0.97/0.92/0.8 and term frequencies, organisation and VAT number, e-mail",
         "  (`EmailComparison`), domain and postcode with term frequencies, phone, street; the prior from deterministic",

@@ -59,13 +59,21 @@ def unpaced_env(systems: Sequence[str]) -> dict[str, str]:
     return {f"SOURCES__{system.upper()}__REQUESTS_PER_SECOND": "0" for system in systems}
 
 
-def seed(data_dir: Path, records: int, *, seed: int | None = None, systems: Sequence[str] | None = None) -> None:
-    """`python -m sandbox seed` into data_dir (replaces what it holds)."""
+def seed(
+    data_dir: Path,
+    records: int,
+    *,
+    seed: int | None = None,
+    systems: Sequence[str] | None = None,
+    noise: str = "plain",
+) -> None:
+    """`python -m sandbox seed` into data_dir (replaces what it holds), with `noise` plain or hard."""
     command = [sys.executable, "-m", "sandbox", "seed", "--records", str(records), "--data-dir", str(data_dir)]
     if seed is not None:
         command += ["--seed", str(seed)]
     if systems:
         command += ["--systems", ",".join(systems)]
+    command += ["--noise", noise]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
 
 
@@ -77,10 +85,11 @@ def served_sandbox(
     seed_value: int | None = None,
     systems: Sequence[str] | None = None,
     rate_scale: float = 0.0,
+    noise: str = "plain",
 ) -> Iterator[Served]:
     """Serve data_dir (seeded first with `records` per entity when given) until the block ends."""
     if records is not None:
-        seed(data_dir, records, seed=seed_value, systems=systems)
+        seed(data_dir, records, seed=seed_value, systems=systems, noise=noise)
     port = free_port()
     command = [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--data-dir", str(data_dir)]
     server = subprocess.Popen([*command, "--rate-scale", str(rate_scale)], stdout=subprocess.DEVNULL, cwd=ROOT)

@@ -9,7 +9,8 @@
                     `else`); -1 when either side has no value (`null_if`), which weighs nothing. `m` and `u` are
                     the starting values of the estimation and its prior (worth `match_prior_pairs()` pairs): the
                     data decide the rest (int_match_parameters__<kind>). `tf` names the column whose value
-                    frequency adjusts the exact level's weight (a shared rare name says more than a shared "hansen").
+                    frequency adjusts the exact level's weight (a shared rare name says more than a shared "hansen"),
+                    or that of the level marked `'tf': true` (the first level then says `'tf': false`).
       blocking      per kind, the blocking rules: records whose every expression is equal (@ is the record; a pair
                     [source, target] compares different columns). A value more than `match_block_cap()` records of
                     a side hold blocks nothing under that rule, so the candidate set stays near-linear.
@@ -31,12 +32,17 @@
     What a probabilistic link needs besides its probability, over the pair's levels (gamma_<comparison>). Two people
     of one household share surname, address, phone and often the mailbox; two companies of one office building
     share address, switchboard and accountant's mailbox: the fields that tell them apart are the first name or the
-    birth date, the company name or the org number. Where that field contradicts (level `else`), the pair is
-    listed for review, not linked, however much else agrees.
+    birth date, the company name or the org number. Where that field contradicts, the pair is listed for review,
+    not linked, however much else agrees. For persons a first name contradicts when it is only an initial or under
+    0.9 similar (the bar of the exact rules' same first name: Jørgen / John and Anne / Anna are two people of one
+    family as often as one person), not when it is a known variant, one edit away or the surname swapped in; birth
+    dates that agree or are one digit apart outweigh it.
 -#}
 {% macro match_guard(kind) -%}
     {{ return({
-        'person': 'not (gamma_first_name = 0 and gamma_birth_date < 3)',
+        'person': 'not (gamma_first_name in (' ~ comparison_level('person', 'first_name', 'jaro_winkler_0.8') ~ ', '
+            ~ comparison_level('person', 'first_name', 'initial') ~ ', 0) and gamma_birth_date < '
+            ~ comparison_level('person', 'birth_date', 'one_digit') ~ ')',
         'company': 'not (gamma_name = 0 and gamma_org_number < 1)',
     }[kind]) }}
 {%- endmacro %}
@@ -106,6 +112,14 @@
 {#- The last 8 digits of a number: the same national number with and without a calling code agree. -#}
 {% macro _fs_number(side, c) -%}{{ dbt.right(side ~ '.' ~ c, '8') }}{%- endmacro %}
 
+{#- One first name is a short form, pet form or other spelling of the other (William / Bill: int_given_name_pairs,
+    from seeds/given_name_variants.csv). Only the person comparisons refer to the model. -#}
+{% macro _fs_given_name_variants(kind) -%}
+    {%- if kind == 'person' -%}
+    s.first_name || '|' || t.first_name in (select name_pair from {{ ref('int_given_name_pairs') }})
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro _fs_date_text(side) -%}cast({{ side }}.birth_date as {{ dbt.type_string() }}){%- endmacro %}
 
 
@@ -130,10 +144,21 @@
     {'label': 'one_edit', 'when': _fs_edits('postcode', 1), 'm': 0.1, 'u': 0.05},
     {'label': 'else', 'm': 0.1, 'u': 0.945},
 ]} -%}
-{%- set email = {'name': 'email', 'null_if': _fs_null('email'), 'levels': [
+{#- email: an address the warehouse knows several people or companies use (a family's or an accountant's mailbox:
+    int_shared_emails) says nothing about which of them a record is, so the pair counts as having no address to
+    compare. A local part that is just the person's names (ola.nordmann@gmail.com, ola.nordmann@hotmail.com) says
+    no more than the names, which are compared already; one with more in it (ola.nordmann77) is the person's own. -#}
+{%- set local_part = {'s': dbt.split_part('s.email', "'@'", 1), 't': dbt.split_part('t.email', "'@'", 1)} -%}
+{%- set local_is_names -%}
+    {{ regex_replace_all(local_part.s, '[^a-z0-9]', '') }}
+        in (replace(s.first_name || s.last_name, ' ', ''), replace(s.last_name || s.first_name, ' ', ''))
+{%- endset -%}
+{%- set email = {'name': 'email',
+    'null_if': _fs_null('email') ~ ' or (' ~ _fs_exact('email') ~ ' and s.email in (select email from '
+        ~ ref('int_shared_emails') ~ '))', 'levels': [
     {'label': 'exact', 'when': _fs_exact('email'), 'm': 0.7, 'u': 0.0001},
-    {'label': 'same_local_part', 'when': dbt.split_part('s.email', "'@'", 1) ~ ' = '
-        ~ dbt.split_part('t.email', "'@'", 1), 'm': 0.1, 'u': 0.0005},
+    {'label': 'same_local_part', 'when': local_part.s ~ ' = ' ~ local_part.t ~ ' and not coalesce('
+        ~ local_is_names ~ ', false)', 'm': 0.1, 'u': 0.0005},
     {'label': 'else', 'm': 0.2, 'u': 0.9994},
 ]} -%}
 {%- set phone = {'name': 'phone',
@@ -141,10 +166,13 @@
     {'label': 'a_number_agrees', 'when': any_number_agrees, 'm': 0.7, 'u': 0.0001},
     {'label': 'else', 'm': 0.3, 'u': 0.9999},
 ]} -%}
+{#- employer: the domain comes from the e-mail where a system has no company record for the person, so it is
+    often a mailbox provider's (gmail.com): an agreeing domain weighs by how many records hold it. -#}
 {{ return({
     'person': [
         {'name': 'first_name', 'null_if': _fs_null('first_name'), 'tf': 'first_name', 'levels': [
             {'label': 'exact', 'when': _fs_exact('first_name'), 'm': 0.8, 'u': 0.005},
+            {'label': 'nickname', 'when': _fs_given_name_variants(kind), 'm': 0.02, 'u': 0.0005},
             {'label': 'one_edit', 'when': _fs_edits('first_name', 1), 'm': 0.08, 'u': 0.002},
             {'label': 'jaro_winkler_0.9', 'when': _fs_jw('first_name', 0.9), 'm': 0.04, 'u': 0.005},
             {'label': 'jaro_winkler_0.8', 'when': _fs_jw('first_name', 0.8), 'm': 0.03, 'u': 0.03},
@@ -179,9 +207,9 @@
         email,
         phone,
         {'name': 'employer', 'null_if': '(s.employer_name is null and s.employer_domain is null)'
-            ~ ' or (t.employer_name is null and t.employer_domain is null)', 'levels': [
-            {'label': 'same_name_or_domain', 'when': _fs_exact('employer_name') ~ ' or '
-                ~ _fs_exact('employer_domain'), 'm': 0.7, 'u': 0.01},
+            ~ ' or (t.employer_name is null and t.employer_domain is null)', 'tf': 'employer_domain', 'levels': [
+            {'label': 'same_name', 'when': _fs_exact('employer_name'), 'tf': false, 'm': 0.5, 'u': 0.005},
+            {'label': 'same_domain', 'when': _fs_exact('employer_domain'), 'tf': true, 'm': 0.2, 'u': 0.005},
             {'label': 'jaro_winkler_0.85', 'when': _fs_jw('employer_name', 0.85), 'm': 0.1, 'u': 0.01},
             {'label': 'else', 'm': 0.2, 'u': 0.98},
         ]},
@@ -244,6 +272,16 @@
 {%- endmacro %}
 
 
+{#- The level number (gamma) of one comparison level, by its label. -#}
+{% macro comparison_level(kind, name, label) -%}
+    {%- set comparison = match_comparisons(kind) | selectattr('name', 'equalto', name) | first -%}
+    {%- for level in comparison.levels -%}
+        {%- if level.label == label %}{{ return(comparison.levels | length - loop.index) }}{% endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("no level '" ~ label ~ "' in the " ~ kind ~ " comparison " ~ name) }}
+{%- endmacro %}
+
+
 {#- The level (gamma) of every comparison of a kind, one `gamma_<name>` column each, over a pair s, t. -#}
 {% macro comparison_levels(kind) -%}
     {%- for comparison in match_comparisons(kind) %}
@@ -268,7 +306,7 @@
         {%- for level in comparison.levels -%}
             {%- do rows.append("('" ~ comparison.name ~ "', " ~ (comparison.levels | length - loop.index) ~ ", '"
                 ~ level.label ~ "', " ~ (level.m / m_total) ~ ", " ~ (level.u / u_total) ~ ", "
-                ~ ('true' if comparison.tf is defined and loop.first else 'false') ~ ")") -%}
+                ~ ('true' if comparison.tf is defined and level.get('tf', loop.first) else 'false') ~ ")") -%}
         {%- endfor -%}
     {%- endfor -%}
     select * from (values {{ rows | join(', ') }})

@@ -91,6 +91,10 @@
 {%- endif -%}
 {%- if declared.probabilistic -%}
     {%- do lookups.update({'scores': ref('int_match_scores__' ~ kind)}) -%}
+    {%- if kind == 'person' -%}
+        {#- and the ones the guard's level numbers are worked out beside (macros/fellegi_sunter.sql) -#}
+        {%- do lookups.update({'names': ref('int_given_name_pairs')}) -%}
+    {%- endif -%}
 {%- endif -%}
 {%- set no_score = 'cast(null as ' ~ dbt.type_float() ~ ') as match_weight, cast(null as ' ~ dbt.type_float()
     ~ ') as match_probability' -%}
@@ -150,10 +154,30 @@ settled_0 as {{ cte_materialized() }} (
 {%- set columns = columns | unique | list %}
 {%- if rule.probabilistic is defined %}
 
-{#- The probabilistic rule: the scored pairs (int_match_scores__<kind>) of records no stronger rule settled, from
-    the review threshold up. Each record's other such pairs count as competing keys, so a pair is linkable when it
-    reaches the link threshold, passes the kind's guard (match_guard) and neither record has another pair in the
-    review band or above. #}
+{#- The probabilistic rule: the scored pairs (int_match_scores__<kind>) of records no stronger rule settled. A record
+    matches at most one record of the other side, so a pair's probability counts its competitors: its odds
+    (2^match_weight) over one plus the odds of every pair of its source and of its target (itself once),
+    which is its match probability when each record has one match or none. A pair is linkable when that reaches
+    the link threshold and the kind's guard (match_guard) holds; the pair then outweighs each competitor 99 : 1,
+    and those competitors count no more. Every other pair from the review threshold up stays a candidate, so
+    two close candidates both wait for review. #}
+{{ r }}__scored as {{ cte_materialized() }} (
+    select
+        source_id,
+        target_id,
+        match_weight,
+        match_probability,
+        match_evidence,
+        {{ match_guard(kind) }} as passes_guard,
+        power(2.0, least(match_weight, 500.0)) as odds
+    from {{ lookups.scores }}
+    where flow_id = {{ flow_id }}
+        and source_id in (select record_id from source_records)
+        and target_id in (select record_id from target_records)
+        and source_id not in (select source_id from settled_{{ k - 1 }})
+        and target_id not in (select target_id from settled_{{ k - 1 }})
+),
+
 {{ r }}__in_band as {{ cte_materialized() }} (
     select
         source_id,
@@ -161,16 +185,21 @@ settled_0 as {{ cte_materialized() }} (
         match_weight,
         match_probability,
         match_evidence,
-        match_probability >= {{ match_thresholds().link }} and {{ match_guard(kind) }} as is_corroborated
-    from {{ lookups.scores }}
-    where flow_id = {{ flow_id }}
-        and match_probability >= {{ match_thresholds().review }}
-        and source_id in (select record_id from source_records)
-        and target_id in (select record_id from target_records)
-        and source_id not in (select source_id from settled_{{ k - 1 }})
-        and target_id not in (select target_id from settled_{{ k - 1 }})
+        passes_guard,
+        one_to_one_probability,
+        one_to_one_probability >= {{ match_thresholds().link }} as is_decisive
+    from (
+        select
+            scored.*,
+            odds / (
+                1.0 + sum(odds) over (partition by source_id) + sum(odds) over (partition by target_id) - odds
+            ) as one_to_one_probability
+        from {{ r }}__scored as scored
+    ) as weighed
+    where match_probability >= {{ match_thresholds().review }}
 ),
 
+{#- A pair another pair of its source or target outweighs decisively is no competitor. #}
 {{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
@@ -178,12 +207,20 @@ settled_0 as {{ cte_materialized() }} (
         '{{ r }}' as match_rule,
         {{ k }} as rule_rank,
         cast(match_evidence as {{ text }}) as link_key,
-        count(*) over (partition by target_id) as source_key_count,
-        count(*) over (partition by source_id) as target_key_count,
-        is_corroborated,
+        sum(case when is_competing then 1 else 0 end) over (partition by target_id) as source_key_count,
+        sum(case when is_competing then 1 else 0 end) over (partition by source_id) as target_key_count,
+        is_decisive and passes_guard as is_corroborated,
         match_weight,
         match_probability
-    from {{ r }}__in_band
+    from (
+        select
+            in_band.*,
+            is_decisive or not (
+                max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
+                or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
+            ) as is_competing
+        from {{ r }}__in_band as in_band
+    ) as competing
 ),
 
 {%- elif rule.fuzzy is defined %}

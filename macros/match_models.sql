@@ -138,7 +138,9 @@ select * from all_pairs
       m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
           (int_match_pairs__<kind>; a hash sample of match_em_pairs() where a flow has more): each iteration
           scores every pair with the current m (and a u of the blocked pairs, which agree on their blocking keys
-          more than random pairs do, so EM separates the two classes there), then sets m to the levels' shares among the pairs weighted by their match probability;
+          more than random pairs do, so EM separates the two classes there), lets a record's pairs expect one match at
+          most between them (a record is one thing), then sets m to the levels' shares among the pairs weighted by
+          their match probability;
       prior  the expected number of matches (the sum of the last iteration's probabilities) over all possible
           pairs of the flow.
     Each estimate is smoothed towards the starting values in macros/fellegi_sunter.sql with the weight of
@@ -214,7 +216,7 @@ em_0 as (
 ),
 {%- for i in range(1, iterations + 1) %}
 
-probability_{{ i }} as {{ cte_materialized() }} (
+scored_{{ i }} as {{ cte_materialized() }} (
     select flow_id, source_id, target_id, 1.0 / (1.0 + exp(-least(greatest(w, -50.0), 50.0))) as p
     from (
         select
@@ -227,6 +229,22 @@ probability_{{ i }} as {{ cte_materialized() }} (
             on e.flow_id = pl.flow_id and e.comparison = pl.comparison and e.level = pl.level
         group by pl.flow_id, pl.source_id, pl.target_id
     ) as scored
+),
+
+{#- A record is one thing, so it matches at most one record of the other side: where a record's pairs expect
+    more than one match between them, they share one. Without this, records that agree on much but the fields
+    that tell them apart (colleagues at one work address, a household) pile up into a "match" class of their own. #}
+probability_{{ i }} as {{ cte_materialized() }} (
+    select
+        flow_id,
+        source_id,
+        target_id,
+        p / greatest(
+            1.0,
+            sum(p) over (partition by flow_id, source_id),
+            sum(p) over (partition by flow_id, target_id)
+        ) as p
+    from scored_{{ i }}
 ),
 
 expected_{{ i }} as (

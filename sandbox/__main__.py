@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from sandbox.system import DEFAULT_PORT, Settings
+from sandbox.world import NOISE_LEVELS
 
 DEFAULT_DATA_DIR = Path(os.environ.get("SANDBOX_DATA_DIR", ".sandbox"))
 SERVER_FILE = "server.json"
@@ -108,7 +109,7 @@ def seed(args: argparse.Namespace) -> int:
         # The running server owns the store's clock and counters: let it do the seeding.
         response = httpx.post(
             f"{base_url}/_sandbox/seed",
-            json={"records": args.records, "seed": args.seed, "systems": args.systems},
+            json={"records": args.records, "seed": args.seed, "systems": args.systems, "noise": args.noise},
             timeout=None,
         )
         response.raise_for_status()
@@ -118,7 +119,7 @@ def seed(args: argparse.Namespace) -> int:
 
         sandbox = Sandbox(Settings(data_dir=args.data_dir))
         try:
-            counts = sandbox.seed(args.records, args.seed, args.systems)
+            counts = sandbox.seed(args.records, args.seed, args.systems, args.noise)
         except ValueError as exc:
             print(f"seed: {exc}", file=sys.stderr)
             return 2
@@ -194,6 +195,13 @@ def main(argv: list[str] | None = None) -> int:
         type=lambda text: text.split(","),
         default=None,
         help="comma-separated systems to seed (default: all); the others are left empty",
+    )
+    p_seed.add_argument(
+        "--noise",
+        choices=NOISE_LEVELS,
+        default="plain",
+        help="how differently systems write one person: plain, or hard (nicknames, typos, mistyped birth dates, "
+        "private vs work e-mail and address, missing e-mails and phones, more households)",
     )
     p_seed.set_defaults(run=seed)
 

@@ -51,8 +51,10 @@ class Sandbox:
     def info(self) -> dict[str, dict[str, object]]:
         return info(self.settings)
 
-    def seed(self, records: int, seed_value: int, systems: list[str] | None = None) -> dict[str, int]:
-        return seed(self, records, seed_value, systems)
+    def seed(
+        self, records: int, seed_value: int, systems: list[str] | None = None, noise: str = "plain"
+    ) -> dict[str, int]:
+        return seed(self, records, seed_value, systems, noise)
 
     def reset(self) -> None:
         self.store.reset()
@@ -120,18 +122,23 @@ class Sandbox:
             body = {}
         records, seed_value = body.get("records"), body.get("seed", 1)
         systems = body.get("systems")
+        noise = body.get("noise", "plain")
         if (
             not isinstance(records, int)
             or records < 0
             or not isinstance(seed_value, int)
             or not (systems is None or (isinstance(systems, list) and all(isinstance(s, str) for s in systems)))
+            or not isinstance(noise, str)
         ):
             return JSONResponse(
-                {"error": 'body must be {"records": int >= 0, "seed": int, "systems": [names] (optional)}'},
+                {
+                    "error": 'body must be {"records": int >= 0, "seed": int, "systems": [names] (optional),'
+                    ' "noise": "plain" | "hard" (optional)}'
+                },
                 400,
             )
         try:
-            return JSONResponse(self.seed(records, seed_value, systems))
+            return JSONResponse(self.seed(records, seed_value, systems, noise))
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, 400)
 

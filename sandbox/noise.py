@@ -5,9 +5,11 @@ Each function takes the record's own random generator (World.rng) so the noise i
 
 from __future__ import annotations
 
+import dataclasses
 import random
+from datetime import date
 
-from sandbox.world import Company, Person
+from sandbox.world import Company, Person, World
 
 # How people write each legal form instead; "" drops it. "{name}" marks a form written before the name.
 _LEGAL_FORM_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -45,6 +47,100 @@ _KEYBOARD_NEIGHBOURS = {
     "o": "iklp", "p": "ol", "q": "wa", "r": "edft", "s": "awedxz", "t": "rfgy", "u": "yhji", "v": "cfgb",
     "w": "qase", "x": "zsdc", "y": "tghu", "z": "asx", "æ": "øå", "ø": "læ", "å": "pø",
 }  # fmt: skip
+
+
+# Given names as people also write them (hard noise): a short form, a pet form or another spelling.
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    # English
+    "William": ("Bill", "Will", "Billy"), "Katherine": ("Kate", "Kathy", "Katie"), "Jonathan": ("Jon", "Jonny"),
+    "Elizabeth": ("Liz", "Beth", "Lizzie"), "Robert": ("Rob", "Bob", "Bobby"), "Richard": ("Rich", "Dick"),
+    "Michael": ("Mike", "Mick"), "Christopher": ("Chris",), "Thomas": ("Tom", "Tommy"), "James": ("Jim", "Jamie"),
+    "Margaret": ("Maggie", "Peggy"), "Andrew": ("Andy", "Drew"), "Anthony": ("Tony",), "Daniel": ("Dan", "Danny"),
+    "Matthew": ("Matt",), "Nicholas": ("Nick",), "Samantha": ("Sam",), "Alexander": ("Alex", "Sander"),
+    "Jennifer": ("Jen", "Jenny"), "Rebecca": ("Becky", "Becca"), "Joseph": ("Joe",), "Edward": ("Ed", "Ted"),
+    "Stephen": ("Steve",), "Steven": ("Steve",), "Benjamin": ("Ben",), "Victoria": ("Vicky",),
+    "Catherine": ("Cathy", "Kate"), "Susan": ("Sue",), "Patricia": ("Pat", "Trish"), "Deborah": ("Debbie",),
+    "Joshua": ("Josh",), "Samuel": ("Sam",), "Timothy": ("Tim",), "Peter": ("Pete",),
+    # Norwegian and Danish
+    "Kristoffer": ("Christoffer",), "Kristian": ("Christian",), "Håkon": ("Haakon",), "Pål": ("Paal",),
+    "Petter": ("Peter",), "Fredrik": ("Frederik", "Fred"), "Jørgen": ("Jørn",), "Karoline": ("Caroline", "Line"),
+    "Kristine": ("Stine", "Christine"), "Cathrine": ("Kathrine", "Trine"), "Katrine": ("Trine", "Cathrine"),
+    "Elisabeth": ("Lise", "Lisbeth", "Els"), "Margrethe": ("Grete", "Mette"), "Johannes": ("Johan", "Hans"),
+    "Thor": ("Tor",), "Tor": ("Thor",), "Nikolaj": ("Nicolai",), "Ingeborg": ("Inge",),
+    "Olav": ("Ola",), "Torbjørn": ("Tobben",), "Mathias": ("Matias",), "Karl": ("Carl", "Kalle"),
+    # Dutch
+    "Willem": ("Wim",), "Cornelis": ("Kees",), "Hendrik": ("Henk",),
+    "Catharina": ("Tineke", "Karin"), "Maarten": ("Martin",), "Pieter": ("Piet",), "Johanna": ("Anneke", "Jo"),
+    "Sebastiaan": ("Bas",), "Bastiaan": ("Bas",),
+}  # fmt: skip
+
+
+def person_as(world: World, place: str, index: int) -> Person:
+    """World person `index` as system entity `place` holds it: the person itself, or in a world with hard noise
+    the person as that system happened to be told (each draw independent per system, from a generator of its
+    own): a nickname (~30 % of the names that have one), a typo in the first or last name (~10 %), a mistyped
+    birth date (~8 %: one digit, or day and month swapped) or none (~15 %), the private e-mail instead of the work
+    one (~30 % of employees), the work address (the employer's street, postcode and city) instead of the home one
+    (~30 % of employees), and no e-mail (~20 %), phone (~25 %) or mobile (~25 %).
+    The systems' own noise comes on top."""
+    person = world.person(index)
+    if world.noise != "hard":
+        return person
+    rng = world.rng("hard", place, index)
+    r = rng.random
+    first, last = person.first_name, person.last_name
+    variants = _NICKNAMES.get(first)
+    if variants and r() < 0.3:
+        first = variants[int(r() * len(variants))]
+    x = r()
+    if x < 0.05:
+        first = typo(rng, first, 1.0)
+    elif x < 0.10:
+        last = typo(rng, last, 1.0)
+    email, street, postcode, city = person.email, person.street, person.postcode, person.city
+    if person.employer is not None:
+        if r() < 0.3:
+            email = world.private_email(person)
+        if r() < 0.3:
+            employer = world.company(person.employer)
+            street, postcode, city = employer.street, employer.postcode, employer.city
+    return dataclasses.replace(
+        person,
+        first_name=first,
+        last_name=last,
+        email=missing(rng, email, 0.2),
+        phone=missing(rng, person.phone, 0.25),
+        mobile=missing(rng, person.mobile, 0.25),
+        street=street,
+        postcode=postcode,
+        city=city,
+        birth_date=birth_date(rng, person.birth_date),
+    )
+
+
+def birth_date(rng: random.Random, value: date | None) -> date | None:
+    """A birth date as typed (hard noise): one digit wrong (~5 %), day and month swapped where both read as a
+    month (~3 %), left out (~15 %), else as it is."""
+    if value is None:
+        return None
+    x = rng.random()
+    if x < 0.05:
+        text = value.isoformat()
+        for _ in range(20):  # a digit whose change still gives a date (not 1975-02-30)
+            at = (2, 3, 5, 6, 8, 9)[int(rng.random() * 6)]
+            typed = f"{text[:at]}{int(rng.random() * 10)}{text[at + 1 :]}"
+            try:
+                wrong = date.fromisoformat(typed)
+            except ValueError:
+                continue
+            if wrong != value and wrong.year >= 1900:
+                return wrong
+        return value
+    if x < 0.08:
+        return value.replace(month=value.day, day=value.month) if value.day <= 12 else value
+    if x < 0.23:
+        return None
+    return value
 
 
 def company_name(rng: random.Random, company: Company, *, legal_form: bool = True) -> str:

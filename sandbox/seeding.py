@@ -14,15 +14,17 @@ if TYPE_CHECKING:
 GROUND_TRUTH = "ground_truth.csv"
 
 
-def seed(sandbox: Sandbox, records: int, seed_value: int, systems: Iterable[str] | None = None) -> dict[str, int]:
-    """Replace every record with about `records` per entity per system (all systems, or those named);
-    returns rows per system.entity."""
+def seed(
+    sandbox: Sandbox, records: int, seed_value: int, systems: Iterable[str] | None = None, noise: str = "plain"
+) -> dict[str, int]:
+    """Replace every record with about `records` per entity per system (all systems, or those named), written
+    with `noise` ("plain" or "hard": sandbox/world.py World); returns rows per system.entity."""
     chosen = set(systems) if systems is not None else set(sandbox.systems)
     unknown = chosen - set(sandbox.systems)
     if unknown:
         raise ValueError(f"unknown systems {sorted(unknown)}; known: {sorted(sandbox.systems)}")
+    world = World(seed_value, records, noise)
     sandbox.reset()
-    world = World(seed_value, records)
     counts: dict[str, int] = {}
     path = sandbox.settings.data_dir / GROUND_TRUTH
     with path.open("w", newline="") as handle:

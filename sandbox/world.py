@@ -829,12 +829,26 @@ def _street_address(rng: random.Random, country: str, street: str) -> str:
     return text
 
 
-class World:
-    """Population sizes follow `records`; every accessor is deterministic in (seed, index)."""
+NOISE_LEVELS = ("plain", "hard")
+# Share of persons who live with the person before them (one surname, address and mailbox, another first name):
+# the hard world has five times as many households, the negatives a person matcher must not link.
+_HOUSEHOLD_SHARE = {"plain": 0.01, "hard": 0.05}
 
-    def __init__(self, seed: int, records: int) -> None:
+
+class World:
+    """Population sizes follow `records`; every accessor is deterministic in (seed, index).
+
+    `noise` is how differently the systems write one person: "plain" (the default), or "hard" for a matcher's
+    test (sandbox/noise.py person_as: nicknames, typos, mistyped birth dates, private vs work e-mail, home vs work
+    address, missing e-mails and phones, and more households). The hard draws come from generators of their own,
+    so a plain world is the same with or without them."""
+
+    def __init__(self, seed: int, records: int, noise: str = "plain") -> None:
+        if noise not in NOISE_LEVELS:
+            raise ValueError(f"noise {noise!r}: must be one of {', '.join(NOISE_LEVELS)}")
         self.seed = seed
         self.records = records
+        self.noise = noise
         self.companies = max(1, round(records / PRESENCE))
         self.persons = max(1, round(records / PRESENCE))
         self.products = max(1, round(records / PRESENCE))
@@ -1082,7 +1096,14 @@ class World:
 
     def _family(self, index: int) -> bool:
         """Whether person index shares a mailbox with person index - 1."""
-        return self.present("@family", index, 0.01)
+        return self.present("@family", index, _HOUSEHOLD_SHARE[self.noise])
+
+    def private_email(self, person: Person) -> str:
+        """The person's own private address (a freemail one), the same in every system: what an employee gives
+        a system instead of the work address (hard noise)."""
+        rng = self._rng("private-email", person.key)
+        local = self._private_local(rng, person.first_name, person.last_name)
+        return f"{local}@{_FREEMAIL[person.country].pick(rng.random())}"
 
     def _family_mailbox(self, root: int, country: str, last: str) -> str:
         rng = self._rng("family", root)

@@ -2,7 +2,9 @@
     Candidate pairs the matching did not link and a person should look at: the key is shared by several records
     on a side (customers sharing one mailbox), the key matched but nothing else agreed, a record had several
     equally good candidates, or the probabilistic score is in the review band (with its evidence in match_key). Only pairs whose two records are both still unlinked in the flow, in enabled flows,
-    and not forbidden by seeds/link_overrides.csv. One row per pair, under its strongest rule.
+    and not forbidden by seeds/link_overrides.csv. One row per pair, under its strongest rule, or under its
+    probabilistic score where it has one (a pair whose names agree but whose postcodes differ is a review-band pair
+    first: its create waits).
 -#}
 
 with
@@ -50,9 +52,11 @@ ranked as (
 
     select
         candidates.*,
+        {#- A pair the probabilistic matching scored shows under its score: that is the evidence a person decides
+            on, and a probabilistic row is what holds the source record's create back (int_sync__creates). #}
         row_number() over (
             partition by flow_id, source_id, target_id
-            order by rule_rank
+            order by case when match_rule = 'probabilistic' then 0 else 1 end, rule_rank
         ) as rank_in_pair
     from candidates
 

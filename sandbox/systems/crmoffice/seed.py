@@ -54,7 +54,7 @@ def _contacts(world: World) -> Iterator[SeedRow]:
     for i in range(world.persons):
         if not world.present("crmoffice.contacts", i):
             continue
-        p = world.person(i)
+        p = noise.person_as(world, "crmoffice.contacts", i)
         if p.employer is None or not world.present("crmoffice.companies", p.employer):
             continue  # contacts are created under their company
         rng = world.rng("crmoffice.contacts", i)

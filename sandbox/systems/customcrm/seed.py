@@ -62,7 +62,7 @@ def _contacts(world: World) -> Iterator[SeedRow]:
     for i in range(world.persons):
         if not world.present("customcrm.contacts", i):
             continue
-        p = world.person(i)
+        p = noise.person_as(world, "customcrm.contacts", i)
         if p.employer is None:
             continue  # the customer's CRM holds business contacts only (the same rule as _contact_here)
         rng = world.rng("customcrm.contacts", i)

@@ -65,7 +65,7 @@ def _contacts(world: World) -> Iterator[SeedRow]:
     for i in range(world.persons):
         if not world.present("exact.Contacts", i):
             continue
-        p = world.person(i)
+        p = noise.person_as(world, "exact.Contacts", i)
         # A contact belongs to an account in Exact: only employees of companies that are accounts here.
         if p.employer is None or not world.present("exact.Accounts", p.employer):
             continue

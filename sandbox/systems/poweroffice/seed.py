@@ -91,7 +91,7 @@ def _company(world: World, i: int) -> SeedRow:
 
 
 def _person(world: World, i: int) -> SeedRow | None:
-    p = world.person(i)
+    p = noise.person_as(world, PERSONS, i)
     if p.employer is not None:
         return None  # an employee is a contact person of a company customer, not a customer
     rng = world.rng(PERSONS, i)

@@ -84,7 +84,7 @@ def _persons(world: World) -> Iterator[SeedRow]:
     for i in range(world.persons):
         if not world.present(place, i):
             continue
-        p = world.person(i)
+        p = noise.person_as(world, place, i)
         if p.employer is None or not world.present(_place(ORGANISATIONS.name), p.employer):
             continue
         rng = world.rng(place, i)

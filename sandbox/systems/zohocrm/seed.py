@@ -122,7 +122,7 @@ def _contacts(world: World) -> Iterator[SeedRow]:
     for i in range(world.persons):
         if not world.present("zohocrm.Contacts", i):
             continue
-        person = world.person(i)
+        person = noise.person_as(world, "zohocrm.Contacts", i)
         rng = world.rng("zohocrm.Contacts", i)
         created, modified = world.times(rng)
         first, last = noise.person_names(rng, person)
