@@ -277,6 +277,13 @@ class SystemPush:
 
     # -- one entity ---------------------------------------------------------------------------------------
 
+    def land(self, resolved: Sequence[tuple[str, str, str | None]]) -> None:
+        """Creates whose outcome was just committed (only then: a create that depends on one of them must find its
+        created_link after a kill) are there for the records that wait for them."""
+        for key, _, record_id in resolved:
+            if record_id is not None:
+                self.created.land(key, record_id)
+
     def settle(self, records: Sequence[PlannedRecord], why: str) -> None:
         for r in records:
             if r.is_create:
@@ -425,7 +432,6 @@ class SystemPush:
             if res.status == "updated" and record_id:
                 overwrites += self.overwrites(r, record_id, at)
             if r.is_create and res.status == "created" and res.record_id:
-                self.created.land(r.key, res.record_id)
                 resolved.append((r.key, "done", res.record_id))
                 if r.flow_id is not None and r.source_id is not None:
                     links.append(CreatedLink(r.flow_id, r.source_id, res.record_id, at))
@@ -435,6 +441,7 @@ class SystemPush:
             elif r.is_create:
                 lost.append(r)  # the intent stays pending
         self.store.record_outcomes(outcomes, links, resolved, overwrites)
+        self.land(resolved)
         self.advance(len(chunk))
         refused = next((res for res in results.values() if res.status == "failed" and res.http_status == 401), None)
         if refused is not None:
@@ -490,12 +497,12 @@ class SystemPush:
                     resolved.append((r.key, "abandoned", None))
                 continue
             exclude.add(record_id)
-            self.created.land(r.key, record_id)
             outcomes.append(self.outcome(r, "recovered", record_id=record_id, at=at))
             resolved.append((r.key, "recovered", record_id))
             if r.flow_id is not None and r.source_id is not None:
                 links.append(CreatedLink(r.flow_id, r.source_id, record_id, at))
         self.store.record_outcomes(outcomes, links, resolved)
+        self.land(resolved)
         self.report.counts["recovered"] += len(outcomes)
         if abandon_missing:
             self.advance(len(outcomes))
