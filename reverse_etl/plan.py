@@ -101,11 +101,9 @@ class PlannedRecord:
 
     @property
     def depends_on(self) -> list[str]:
-        """The creates of this plan that must land before this one: the record it is made from (a record the
-        plan creates further up the chain), and the records it refers to that the plan creates."""
-        if not self.is_create:
-            return []
-        deps = [self.source_id] if is_planned(self.source_id) else []
+        """The creates of this plan that must land before this record is written: the record it is made from (a
+        record the plan creates further up the chain), and the records it refers to that the plan creates."""
+        deps = [self.source_id] if self.is_create and is_planned(self.source_id) else []
         deps += [c.new for c in self.changes if c.value_type == "reference" and is_planned(c.new)]
         return list(dict.fromkeys(d for d in deps if d))
 
@@ -114,10 +112,10 @@ class PlannedRecord:
         its source_id, its key (the plan_key the next build gives it, so intents and outcomes carry over) and its
         references."""
         source_id = ids[self.source_id] if is_planned(self.source_id) else self.source_id
-        swap = {dep: ids[dep] for dep in self.depends_on}
+        swap = {dep: ids[dep] for dep in self.depends_on if dep in ids}
         return replace(
             self,
-            key=create_key(self.flow_id, source_id),
+            key=create_key(self.flow_id, source_id) if self.is_create else self.key,
             source_id=source_id,
             fields={k: swap.get(v, v) if isinstance(v, str) else v for k, v in self.fields.items()},
             changes=[replace(c, new=swap.get(c.new, c.new)) if c.new in swap else c for c in self.changes],

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -300,14 +300,25 @@ class SystemPush:
                 ready.append(r)
                 continue
             ids, why = self.created.resolve(deps)
-            if why and not self.dry_run:
+            if why and self.dry_run:
+                ready.append(r)
+                continue
+            if why and r.is_create:
                 reason = "; ".join(f"waits for {key}: {reason}" for key, reason in why.items())
                 waiting.append(self.outcome(r, "waiting", error=reason))
                 self.created.miss(r.key, reason)
                 continue
             if why:
-                ready.append(r)
-                continue
+                # An update sends its other fields; a reference to a record that was not created waits for it.
+                late = sorted(name for name, value in r.fields.items() if value in why)
+                for name in late:
+                    value = r.fields[name]
+                    waiting.append(
+                        self.outcome(r, "waiting", error=f"waits for {value}: {why[value]}", field_name=name)
+                    )
+                r = replace(r, fields={k: v for k, v in r.fields.items() if k not in late})
+                if not r.fields:
+                    continue
             resolved = r.resolved(ids)
             self.created.renamed(resolved, r.key)
             ready.append(resolved)
@@ -316,7 +327,7 @@ class SystemPush:
     def push_entity(self, writer: Writer, entity: str, api: str, records: list[PlannedRecord]) -> None:
         counts = self.report.counts
         records, blocked = self.resolve(records)
-        counts["waiting"] += len(blocked)
+        counts["waiting"] += len({o.plan_key for o in blocked})
         self.advance(len(blocked))
         held = self.held_back(records) + blocked
         for o in held:
