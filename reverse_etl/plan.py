@@ -3,22 +3,39 @@
 Values arrive as text and leave typed for JSON (value_type): decimal → number, date → 'YYYY-MM-DD', the rest as
 text; a null new value clears the field. A value the plan marks rejected, or that cannot be typed, is kept apart
 with its reason: a create with any is not sent; an update sends its other fields.
+
+One plan covers the whole chain: a create can be made from a record that another create of the same plan makes
+(its source_id is that create's plan_key, `create:<flow>:<source>`), and a reference can point to a record the
+plan creates (the value is that create's plan_key). The push sends such a record once the records it depends on
+have been created, with the ids their APIs answered (`PlannedRecord.resolved`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from reverse_etl.warehouse import Warehouse, naive_utc
 from reverse_etl.writers.base import Write
 
 VALUE_TYPES = ("string", "decimal", "date", "country_code", "reference")
+# How a plan_key of a create starts: a value holding one names a record the plan creates, not one a system holds.
+PLANNED = "create:"
+
+
+def is_planned(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(PLANNED)
+
+
+def create_key(flow_id: int | None, source_id: str | None) -> str:
+    """The plan_key dbt gives the create of a flow's source record (int_sync__creates)."""
+    return f"{PLANNED}{flow_id}:{source_id}"
 
 
 def typed(value_type: str, value: str | None) -> Any:
@@ -82,6 +99,28 @@ class PlannedRecord:
             return False
         return not self.rejections if self.is_create else bool(self.fields)
 
+    @property
+    def depends_on(self) -> list[str]:
+        """The creates of this plan that must land before this record is written: the record it is made from (a
+        record the plan creates further up the chain), and the records it refers to that the plan creates."""
+        deps = [self.source_id] if self.is_create and is_planned(self.source_id) else []
+        deps += [c.new for c in self.changes if c.value_type == "reference" and is_planned(c.new)]
+        return list(dict.fromkeys(d for d in deps if d))
+
+    def resolved(self, ids: Mapping[str, str]) -> PlannedRecord:
+        """This record with every create it depends on replaced by the id the API answered (ids: plan_key → id):
+        its source_id, its key (the plan_key the next build gives it, so intents and outcomes carry over) and its
+        references."""
+        source_id = ids[self.source_id] if is_planned(self.source_id) else self.source_id
+        swap = {dep: ids[dep] for dep in self.depends_on if dep in ids}
+        return replace(
+            self,
+            key=create_key(self.flow_id, source_id) if self.is_create else self.key,
+            source_id=source_id,
+            fields={k: swap.get(v, v) if isinstance(v, str) else v for k, v in self.fields.items()},
+            changes=[replace(c, new=swap.get(c.new, c.new)) if c.new in swap else c for c in self.changes],
+        )
+
     def write(self) -> Write:
         return Write(key=self.key, record_id=self.record_id, fields=dict(self.fields))
 
@@ -101,6 +140,26 @@ class Plan:
 
     def of(self, system: str) -> list[PlannedRecord]:
         return [r for r in self.records if r.system == system]
+
+    @cached_property
+    def waves(self) -> list[list[PlannedRecord]]:
+        """The records in the order their dependencies allow: a record comes in the wave after the last create of
+        this plan it depends on (a dependency outside the plan was created by an earlier run, or never is)."""
+        by_key = {r.key: r for r in self.records}
+        depth: dict[str, int] = {}
+
+        def depth_of(record: PlannedRecord, seen: frozenset[str]) -> int:
+            if record.key not in depth:
+                deps = [by_key[d] for d in record.depends_on if d in by_key and d not in seen]
+                depth[record.key] = 1 + max((depth_of(d, seen | {record.key}) for d in deps), default=-1)
+            return depth[record.key]
+
+        waves: list[list[PlannedRecord]] = []
+        for record in self.records:
+            n = depth_of(record, frozenset())
+            waves += [[] for _ in range(n + 1 - len(waves))]
+            waves[n].append(record)
+        return waves
 
 
 def group(rows: Sequence[dict[str, Any]]) -> Plan:

@@ -10,6 +10,12 @@ only when there is none is the record created. A create already in created_links
 update whose identical payload already succeeded since the plan was built is skipped, so a rerun after a kill
 without a rebuild resends nothing that landed. Updates set fields to values, so resending one is harmless.
 
+One push runs the whole chain: a create whose source or reference is another create of the plan (a Custom CRM
+customer made from the Zoho account this push creates from a PowerOffice customer; a contact of an account this
+push creates) waits, in its system's thread, until that create has its answer, and is sent with the id the API
+answered, under the plan_key the next build gives it (so its intent, created_link and outcome are those of an
+ordinary create). A create that depends on one that did not land (refused, waiting, failed) waits and says why.
+
 Nothing here deletes a record in a CRM; the writers have no delete.
 """
 
@@ -17,13 +23,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +40,7 @@ from connectors.base import Client, CRMError, describe
 from connectors.config import SYSTEMS, client_for, warehouse_path
 from ingest.entities import entities_of
 from reverse_etl.lock import exclusive
-from reverse_etl.plan import Plan, PlannedRecord, read_plan
+from reverse_etl.plan import PLANNED, Plan, PlannedRecord, is_planned, read_plan
 from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Overwrite, Warehouse, utcnow
 from reverse_etl.writers import Request, Result, Writer, writer_for
 
@@ -135,8 +142,9 @@ def push(
         run_id = new_run_id()
         store.start_run(run_id, dry_run=dry_run, systems=systems, planned_at=plan.planned_at)
         shared = clients or {}
+        created = Created(store, plan)
         pushes = [
-            SystemPush(s, plan, store, run_id, dry_run, writers, progress, shared.get(s), retry_rejected)
+            SystemPush(s, plan, store, run_id, dry_run, writers, progress, shared.get(s), retry_rejected, created)
             for s in systems
         ]
         with ThreadPoolExecutor(max_workers=max(1, len(pushes)), thread_name_prefix="push") as pool:
@@ -145,6 +153,62 @@ def push(
         errors = "; ".join(f"{s.system}: {s.error}" for s in reports if s.error) or None
         store.finish_run(run_id, "failed" if report.failed else "ok", dict(report.totals()), errors)
     return report
+
+
+class Created:
+    """The ids of the records this plan creates, by plan_key, shared by the systems' threads: this run's answers,
+    else created_links (a create of an earlier run on the same plan). A system's thread waits here for the creates
+    its records depend on to be settled: landed, or not (and why)."""
+
+    def __init__(self, store: Warehouse, plan: Plan) -> None:
+        self.store = store
+        self.planned = {r.key for r in plan.records}
+        self.ids: dict[str, str] = {}
+        self.missed: dict[str, str] = {}
+        self.origin: dict[str, str] = {}  # a resolved record's key -> its key in the plan
+        self.links: dict[int, dict[tuple[int, str], str]] = {}  # created_links per flow, read once
+        self.settled = threading.Condition()
+
+    def resolve(self, keys: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """Wait until these creates are settled; returns their ids, and why the others have none."""
+        with self.settled:
+            self.settled.wait_for(lambda: all(k in self.ids or k in self.missed or k not in self.planned for k in keys))
+        ids: dict[str, str] = {}
+        why: dict[str, str] = {}
+        for key in keys:
+            record_id = self.id_of(key)
+            if record_id is None:
+                why[key] = self.missed.get(key) or "not created yet"
+            else:
+                ids[key] = record_id
+        return ids, why
+
+    def id_of(self, key: str) -> str | None:
+        if key in self.ids:
+            return self.ids[key]
+        flow_id, _, source_id = key.removeprefix(PLANNED).partition(":")
+        source: str | None = self.id_of(source_id) if is_planned(source_id) else source_id
+        if source is None or not flow_id.isdigit():
+            return None
+        flow = int(flow_id)
+        if flow not in self.links:
+            self.links[flow] = self.store.created_targets([flow])
+        return self.links[flow].get((flow, source))
+
+    def renamed(self, record: PlannedRecord, planned_key: str) -> None:
+        self.origin[record.key] = planned_key
+
+    def land(self, key: str, record_id: str) -> None:
+        with self.settled:
+            self.ids[self.origin.get(key, key)] = record_id
+            self.settled.notify_all()
+
+    def miss(self, key: str, why: str) -> None:
+        with self.settled:
+            key = self.origin.get(key, key)
+            if key not in self.ids:
+                self.missed.setdefault(key, why)
+            self.settled.notify_all()
 
 
 class SystemPush:
@@ -161,11 +225,14 @@ class SystemPush:
         progress: Progress | None,
         client: Client | None = None,
         retry_rejected: bool = False,
+        created: Created | None = None,
     ) -> None:
         self.system = system
+        self.created = created or Created(store, plan)
         self.retry_rejected = retry_rejected
         self.client = client
         self.records = plan.of(system)
+        self.waves = [[r for r in wave if r.system == system] for wave in plan.waves]
         self.planned_at = plan.planned_at
         self.store = store
         self.run_id = run_id
@@ -186,13 +253,19 @@ class SystemPush:
                     raise ValueError(f"the plan names entities {sorted(unknown)} that {self.system} does not have")
                 with nullcontext(self.client) if self.client else client_for(self.system) as client:
                     writer = self.writer_for(self.system, client)
-                    for entity in api_names:  # the ingest order: parents before children
-                        records = [r for r in self.records if r.entity == entity]
-                        if records:
-                            self.push_entity(writer, entity, api_names[entity], records)
+                    # The plan's waves: what depends on no create of the plan, then what depends on the first wave...
+                    for wave in self.waves:
+                        for entity in api_names:  # the ingest order: parents before children
+                            records = [r for r in wave if r.entity == entity]
+                            if records:
+                                self.push_entity(writer, entity, api_names[entity], records)
+                                self.settle(records, "not created")
         except Exception as exc:
             self.report.error = describe(exc)
             log.warning("%s: push stopped: %s", self.system, self.report.error)
+        finally:
+            # Whatever this system did not get to: records of other systems waiting for it must not wait forever.
+            self.settle(self.records, f"{self.system} push stopped: {self.report.error}")
         self.report.seconds = time.perf_counter() - started
         log.info("%s: %s in %.1f s", self.system, dict(self.report.counts), self.report.seconds)
         return self.report
@@ -204,13 +277,68 @@ class SystemPush:
 
     # -- one entity ---------------------------------------------------------------------------------------
 
+    def land(self, resolved: Sequence[tuple[str, str, str | None]]) -> None:
+        """Creates whose outcome was just committed (only then: a create that depends on one of them must find its
+        created_link after a kill) are there for the records that wait for them."""
+        for key, _, record_id in resolved:
+            if record_id is not None:
+                self.created.land(key, record_id)
+
+    def settle(self, records: Sequence[PlannedRecord], why: str) -> None:
+        for r in records:
+            if r.is_create:
+                self.created.miss(r.key, why)
+
+    def resolve(self, records: list[PlannedRecord]) -> tuple[list[PlannedRecord], list[Outcome]]:
+        """The records whose creates of this plan have landed, with their ids in; the others wait, saying why
+        (in a dry run nothing is created: they are shown with the plan_keys in)."""
+        ready: list[PlannedRecord] = []
+        waiting: list[Outcome] = []
+        for r in records:
+            deps = r.depends_on
+            if not deps or not r.sendable:
+                ready.append(r)
+                continue
+            ids, why = self.created.resolve(deps)
+            if why and self.dry_run:
+                ready.append(r)
+                continue
+            if why and r.is_create:
+                reason = "; ".join(f"waits for {key}: {reason}" for key, reason in why.items())
+                waiting.append(self.outcome(r, "waiting", error=reason))
+                self.created.miss(r.key, reason)
+                continue
+            if why:
+                # An update sends its other fields; a reference to a record that was not created waits for it.
+                late = sorted(name for name, value in r.fields.items() if value in why)
+                for name in late:
+                    value = r.fields[name]
+                    waiting.append(
+                        self.outcome(r, "waiting", error=f"waits for {value}: {why[value]}", field_name=name)
+                    )
+                r = replace(r, fields={k: v for k, v in r.fields.items() if k not in late})
+                if not r.fields:
+                    continue
+            resolved = r.resolved(ids)
+            self.created.renamed(resolved, r.key)
+            ready.append(resolved)
+        return ready, waiting
+
     def push_entity(self, writer: Writer, entity: str, api: str, records: list[PlannedRecord]) -> None:
         counts = self.report.counts
-        held = self.held_back(records)
+        records, blocked = self.resolve(records)
+        counts["waiting"] += len({o.plan_key for o in blocked})
+        self.advance(len(blocked))
+        held = self.held_back(records) + blocked
+        for o in held:
+            self.created.miss(o.plan_key, f"{o.status}: {o.error}")
         counts["rejected"] += len({o.plan_key for o in held if o.status == "rejected"})
         counts["waiting"] += sum(o.status == "waiting" for o in held)
         sendable = [r for r in records if r.sendable]
         created = self.store.created_targets(r.flow_id for r in sendable if r.is_create and r.flow_id is not None)
+        for r in sendable:
+            if r.is_create and (r.flow_id, r.source_id) in created:
+                self.created.land(r.key, created[(r.flow_id, r.source_id)])
         done = self.store.updates_done(self.system, entity, self.planned_at) if self.planned_at else set()
         to_send = [
             r
@@ -319,10 +447,12 @@ class SystemPush:
                 if r.flow_id is not None and r.source_id is not None:
                     links.append(CreatedLink(r.flow_id, r.source_id, res.record_id, at))
             elif r.is_create and res.status == "rejected":
+                self.created.miss(r.key, f"rejected: {res.error}")
                 resolved.append((r.key, "abandoned", None))  # refused: nothing was written
             elif r.is_create:
                 lost.append(r)  # the intent stays pending
         self.store.record_outcomes(outcomes, links, resolved, overwrites)
+        self.land(resolved)
         self.advance(len(chunk))
         refused = next((res for res in results.values() if res.status == "failed" and res.http_status == 401), None)
         if refused is not None:
@@ -383,6 +513,7 @@ class SystemPush:
             if r.flow_id is not None and r.source_id is not None:
                 links.append(CreatedLink(r.flow_id, r.source_id, record_id, at))
         self.store.record_outcomes(outcomes, links, resolved)
+        self.land(resolved)
         self.report.counts["recovered"] += len(outcomes)
         if abandon_missing:
             self.advance(len(outcomes))

@@ -1,13 +1,16 @@
 """The sync in rounds (`python -m reverse_etl sync`): ingest → dbt build → push, until the systems agree.
 
 One round reads every system (ingest), rebuilds the links and the plan (dbt, in-process), and pushes the plan.
-Rounds repeat because one round's writes make the next round's work: a created account links its source and lets
-its contacts be created. An edit needs no second round: the merge writes it to every record of its cluster at
-once. So the sync stops when the plan has nothing left to send, or when a round only updated records, each of
-which landed or was refused by its API (nothing was created, recovered, skipped, failed or left waiting: the next
-round would read back what was written and hold back what was refused; the next sync's first build records the
-written values as agreed), when a round made no progress (everything it sent was refused again), or at the bound
-(--max-rounds).
+The plan covers the whole chain (a record created in PowerOffice is created in Zoho, Custom CRM, Exact and
+CRMOffice by one push, a contact with the account created just before it), and an edit reaches every record of
+its cluster at once. A second round reads back what the first created and checks that nothing is left; it writes
+only what the first could not know: a record followed down the chain whose target may already hold it (linked
+once its source exists, not created twice), a record of a later flow waiting for an earlier flow's twin. Each
+round after the first says why it was needed (Round.because). So the sync stops when the plan has nothing left
+to send, or when a round only updated records, each of which landed or was refused by its API (nothing was
+created, recovered, skipped, failed or left waiting: the next round would read back what was written and hold back
+what was refused; the next sync's first build records the written values as agreed), when a round made no progress
+(everything it sent was refused again), or at the bound (--max-rounds).
 
 DuckDB has one writer: the push's warehouse connection is closed while dlt and dbt write. The push lock is held
 for the whole sync, so no push can slip in between its rounds.
@@ -53,6 +56,7 @@ class Round:
     ingest: list[SystemResult]
     dbt: DbtBuild
     push: PushReport | None = None
+    because: str = ""  # why the round before did not end the sync
 
 
 @dataclass
@@ -142,12 +146,13 @@ def sync(
         with Warehouse(wait=wait):
             pass  # another process holding the file stops the sync here, not in the middle of a round
         clients = _clients(systems, open_clients)
+        because = ""
         for number in range(1, max_rounds + 1):
             with console.status(f"round {number}: ingest"):
                 read = ingest(read_from, full_refresh=full_refresh and number == 1)
             with console.status(f"round {number}: dbt build"):
                 build = dbt_build()
-            current = Round(number, read, build)
+            current = Round(number, read, build, because=because if number > 1 else "")
             report.rounds.append(current)
             if not build.ok:
                 report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
@@ -172,6 +177,7 @@ def sync(
             if landed == 0:
                 report.stopped = "no progress: everything this round sent was refused or got no answer"
                 break
+            because = _why_another_round(current.push)
         else:
             report.stopped = f"the bound of {max_rounds} rounds was reached (--max-rounds)"
     report.seconds = time.perf_counter() - started
@@ -193,6 +199,34 @@ def _left_over(totals: Counter[str]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+# What a record waiting in a push waits for (the start of its reason, int_sync__creates and push.py), in words.
+WAITING = (
+    ("chain:", "may already be in its target (linked once its source exists)"),
+    ("waits for ", "wait for a create that did not land"),
+    ("review:", "wait for a review decision"),
+    ("flow ", "wait for an earlier flow's create of a twin"),
+    ("", "wait for a parent to be linked"),
+)
+
+
+def _why_another_round(report: PushReport) -> str:
+    """Why the round after this one is needed: what it must read back, what waited, what is to be sent again."""
+    totals = report.totals()
+    parts = []
+    created = totals["created"] + totals["recovered"]
+    if created:
+        parts.append(f"{created} created to read back and link")
+    if totals["waiting"]:
+        with Warehouse() as store:
+            rows = store.outcomes([report.run_id], ["waiting"])
+        kinds = Counter(next(words for start, words in WAITING if (r["error"] or "").startswith(start)) for r in rows)
+        parts += [f"{n} {words}" for words, n in kinds.most_common()]
+    for name, words in (("failed", "failed, to send again"), ("skipped", "done before, to read back")):
+        if totals[name]:
+            parts.append(f"{totals[name]} {words}")
+    return "; ".join(parts)
+
+
 def _clients(systems: Sequence[str], stack: ExitStack) -> dict[str, Client]:
     """One client per system for every round's push; a system that cannot make one is reported by the push."""
     clients: dict[str, Client] = {}
@@ -209,7 +243,7 @@ def _round_line(current: Round) -> str:
     t = current.push.totals()
     read_errors = sum(1 for r in current.ingest if r.error)
     parts = [
-        f"round {current.number}:",
+        f"round {current.number}" + (f" (because: {current.because})" if current.because else "") + ":",
         f"created {t['created'] + t['recovered']}, updated {t['updated']}, rejected {t['rejected'] + t['held']},",
         f"failed {t['failed']}, waiting {t['waiting']}",
         f"(dbt {current.dbt.seconds:.0f} s, push {current.push.seconds:.0f} s)",

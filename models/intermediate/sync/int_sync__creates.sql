@@ -8,11 +8,19 @@
     update lands: the new record joins its cluster agreeing with it, rather than as one more value to merge the
     next round.
 
-    A create waits (waiting_for) while a record it refers to is not linked yet (a contact's account that this
-    sync is creating), and while an earlier flow into the same target entity still has creates the push never
-    tried: flows 1 and 4 both create Custom CRM customers, and the second one's records should first get the
-    chance to match what the first one created rather than create the same company twice. It also waits while
-    the target holds a probable match for it (`review: <system> <entity> <id>`, from link_review).
+    One plan for the whole chain: a create whose target is the source of another flow is followed through that
+    flow at once (chain_level 2, 3, ...: PowerOffice → Zoho → Custom CRM → Exact and CRMOffice), with the values it
+    is created with. Such a record's source is not in any system yet: its source_id is the plan_key of the create
+    that makes it (`create:1:create:9:<PowerOffice id>`), and the push takes the id from that create's answer. A
+    reference to a record this plan creates (a contact's account) is written as that create's plan_key too, and
+    the push sends the id the API answered (reverse_etl/push.py orders the creates by these dependencies).
+
+    A create waits (waiting_for) while a record it refers to is not linked and not created by this plan (its link
+    was closed), while the target holds a probable match for it (`review: <system> <entity> <id>`, from
+    link_review), and, for a record followed down the chain, while its target holds a record sharing a match key
+    with it (the next round, when its source exists, matches it properly). Flows 1 and 4 both create Custom CRM
+    customers: a record of the later flow that shares a match key with a create of the earlier one this sync has
+    not tried yet waits for it, so that it is linked to what the first one created rather than created twice.
 
     A source field whose value is invalid (macros/value_checks.sql) rejects the create (rejection): the record is
     created once it is fixed, never with the invalid value and never with the field left out.
@@ -20,8 +28,30 @@
 {{ sync_depends_on() }}
 -- depends_on: {{ ref('int_sync__field_decisions') }}
 -- depends_on: {{ ref('link_review') }}
+-- depends_on: {{ ref('identity_clusters') }}
+{%- for side in match_key_sides() %}
+-- depends_on: {{ ref('int_' ~ side ~ '__match_keys') }}
+{%- endfor %}
 {%- set flows = sync_flows() %}
 {%- set text = dbt.type_string() %}
+{#- The chain, known when the model compiles: level 1 is every flow; level n + 1 the flows (G) whose source is
+    the target of a flow (F) of level n. A flow with a source filter is not followed (the filter reads columns a
+    record not created yet does not have), nor a side without match keys (it could not be checked for a twin). -#}
+{%- set sides = match_key_sides() %}
+{%- set levels = [flows | map(attribute='flow_id') | list] %}
+{%- set chains = [] %}
+{%- for _ in flows if levels[-1] %}
+    {%- set pairs = [] %}
+    {%- for g in flows if not g.source_filter
+        and (g.target_system ~ '__' ~ g.target_entity in sides or g.match_rule == 'none') %}
+        {%- for f in flows if f.flow_id in levels[-1]
+            and f.target_system == g.source_system and f.target_entity == g.source_entity %}
+            {%- do pairs.append((f, g)) %}
+        {%- endfor %}
+    {%- endfor %}
+    {%- do chains.append(pairs) %}
+    {%- do levels.append(pairs | map(attribute=1) | map(attribute='flow_id') | unique | list) %}
+{%- endfor %}
 
 with
 
@@ -83,7 +113,11 @@ unlinked as (
             'unlinked_as_read.source_value', 'unlinked_as_read.source_raw',
             'unlinked_as_read.compare_as', 'unlinked_as_read.source_column'
         ) }} end as problem,
-        unlinked_as_read.source_modified_at
+        unlinked_as_read.source_modified_at,
+        unlinked_as_read.source_system as root_system,
+        unlinked_as_read.source_entity as root_entity,
+        unlinked_as_read.source_id as root_id,
+        1 as chain_level
     from unlinked_as_read
     left join {{ ref('int_sync__field_decisions') }} as decisions
         on decisions.system = unlinked_as_read.source_system
@@ -122,36 +156,108 @@ countries as (
 
 ),
 
-resolved as (
+{#- The records this plan creates from a record a system holds: a reference to one is resolved by the push. -#}
+planned_parents as (
+
+    select distinct flow_id, source_id from unlinked
+
+),
+
+{%- for level in range(1, chains | length + 2) %}
+{%- if level == 1 or chains[level - 2] %}
+{%- set rows = 'unlinked' if level == 1 else 'chained_' ~ level %}
+{%- if level > 1 %}
+
+{#- Level {{ level }}: the creates of level {{ level - 1 }} followed through the flows that read their target. -#}
+chained_{{ level }} as (
+
+    {%- for f, g in chains[level - 2] %}
+    {% if not loop.first %}union all{% endif %}
 
     select
-        unlinked.*,
+        {{ g.flow_id }} as flow_id,
+        '{{ g.source_system }}' as source_system,
+        '{{ g.source_entity }}' as source_entity,
+        'create:{{ f.flow_id }}:' || upstream.source_id as source_id,
+        '{{ g.target_system }}' as target_system,
+        '{{ g.target_entity }}' as target_entity,
+        m.source_field,
+        m.target_field,
+        m.target_type,
+        m.compare_as,
+        m.reference_flow_id,
+        written.new_value as source_value,
+        cast(null as {{ text }}) as problem,
+        upstream.source_modified_at,
+        upstream.root_system,
+        upstream.root_entity,
+        upstream.root_id,
+        {{ level }} as chain_level
+    from (
+        select source_id, root_system, root_entity, root_id, max(source_modified_at) as source_modified_at
+        from resolved_{{ level - 1 }}
+        where flow_id = {{ f.flow_id }}
+        group by 1, 2, 3, 4
+    ) as upstream
+    cross join ({{ mapping_rows(g) }}) as m
+    left join resolved_{{ level - 1 }} as written
+        on written.flow_id = {{ f.flow_id }}
+        and written.source_id = upstream.source_id
+        and written.target_field = m.source_field
+    {%- endfor %}
+
+),
+{%- endif %}
+
+resolved_{{ level }} as (
+
+    select
+        rows.*,
         case
-            when unlinked.compare_as = 'reference' then parent_link.target_id
-            else {{ sync_written('unlinked.source_value', 'unlinked.compare_as', 'countries.iso_code') }}
+            when rows.compare_as <> 'reference' then
+                {{ sync_written('rows.source_value', 'rows.compare_as', 'countries.iso_code') }}
+            -- a record this plan creates: the create's plan_key, for the push to resolve
+            when rows.source_value like 'create:%' or parent_link.target_id is null and parent_create.source_id is not null
+                then 'create:' || cast(rows.reference_flow_id as {{ text }}) || ':' || rows.source_value
+            else parent_link.target_id
         end as new_value,
         case
-            when unlinked.compare_as = 'reference' and unlinked.source_value is not null
-                and parent_link.target_id is null and parent.record_id is not null
-                then unlinked.source_field || ' ' || unlinked.source_value || ' is not linked in flow '
-                    || cast(unlinked.reference_flow_id as {{ text }}) || ' yet'
+            when rows.compare_as = 'reference' and rows.source_value is not null
+                and rows.source_value not like 'create:%'
+                and parent_link.target_id is null and parent_create.source_id is null and parent.record_id is not null
+                then rows.source_field || ' ' || rows.source_value || ' is not linked in flow '
+                    || cast(rows.reference_flow_id as {{ text }}) || ' yet'
         end as waiting_for_parent,
-        case when unlinked.problem is not null then {{ invalid_value_reason(
-            'unlinked.source_system', 'unlinked.source_entity', 'unlinked.source_id', 'unlinked.source_field',
-            'unlinked.problem'
+        case when rows.problem is not null then {{ invalid_value_reason(
+            'rows.source_system', 'rows.source_entity', 'rows.source_id', 'rows.source_field',
+            'rows.problem'
         ) }} end as rejection
-    from unlinked
+    from {{ rows }} as rows
     left join links as parent_link
-        on unlinked.compare_as = 'reference'
-        and parent_link.flow_id = unlinked.reference_flow_id
-        and parent_link.source_id = unlinked.source_value
+        on rows.compare_as = 'reference'
+        and parent_link.flow_id = rows.reference_flow_id
+        and parent_link.source_id = rows.source_value
+    left join planned_parents as parent_create
+        on rows.compare_as = 'reference'
+        and parent_create.flow_id = rows.reference_flow_id
+        and parent_create.source_id = rows.source_value
     left join live_records as parent
-        on unlinked.compare_as = 'reference'
-        and parent.flow_id = unlinked.reference_flow_id
-        and parent.record_id = unlinked.source_value
+        on rows.compare_as = 'reference'
+        and parent.flow_id = rows.reference_flow_id
+        and parent.record_id = rows.source_value
     left join countries
-        on unlinked.compare_as = 'country'
-        and countries.lookup_key = {{ country_lookup_key('unlinked.source_value') }}
+        on rows.compare_as = 'country'
+        and countries.lookup_key = {{ country_lookup_key('rows.source_value') }}
+
+),
+{%- endif %}
+{%- endfor %}
+
+resolved as (
+
+    {%- for level in range(1, chains | length + 2) if level == 1 or chains[level - 2] %}
+    {% if not loop.first %}union all {% endif %}select * from resolved_{{ level }}
+    {%- endfor %}
 
 ),
 
@@ -162,9 +268,13 @@ records as (
         source_id,
         target_system,
         target_entity,
+        root_system,
+        root_entity,
+        root_id,
+        chain_level,
         min(waiting_for_parent) as waiting_for_parent
     from resolved
-    group by 1, 2, 3, 4
+    group by 1, 2, 3, 4, 5, 6, 7, 8
 
 ),
 
@@ -175,14 +285,102 @@ attempted as (
 
 ),
 
-{#- Per target entity, the first flow whose creates the push has not tried yet; later flows wait for it. -#}
-first_untried_flow as (
+{#- The match keys of every record a create may be a twin of, one row per key (an equi-join, not a cross join):
+    the exact keys, and the name and its first letters beside the postcode or city for names spelt a little
+    differently. Deliberately wider than the match rules: a twin is not created, only held for a round. -#}
+keys as (
 
-    select records.target_system, records.target_entity, min(records.flow_id) as flow_id
+    {%- for side in sides %}
+    {%- set system, entity = side.split('__') %}
+    {% if not loop.first %}union all{% endif %}
+    select '{{ system }}' as system, '{{ entity }}' as entity, record_id, kind, value
+    from {{ ref('int_' ~ side ~ '__match_keys') }} as k
+    cross join lateral (
+        values
+            ('email', k.email),
+            ('phone', k.phone),
+            ('phone', k.mobile),
+            ('org_number', k.org_number),
+            ('web_domain', k.web_domain),
+            ('name', k.name),
+            ('initial_last_name', left(k.first_name, 1) || ' ' || k.last_name),
+            ('name_postcode', left(k.name, 5) || ' ' || k.postcode),
+            ('name_city', left(k.name, 5) || ' ' || k.city)
+    ) as unpivoted (kind, value)
+    where not k.is_deleted and unpivoted.value is not null
+    {%- endfor %}
+
+),
+
+root_keys as (
+
+    select records.flow_id, records.source_id, records.target_system, records.target_entity, keys.kind, keys.value
     from records
-    where records.waiting_for_parent is null
-        and 'create:' || cast(records.flow_id as {{ text }}) || ':' || records.source_id
-            not in (select plan_key from attempted)
+    inner join keys
+        on keys.system = records.root_system
+        and keys.entity = records.root_entity
+        and keys.record_id = records.root_id
+
+),
+
+{#- A record followed down the chain whose target may hold it already: a record sharing a key with its root, or
+    a record of its root's identity cluster. -#}
+maybe_present as (
+
+    select
+        root_keys.flow_id,
+        root_keys.source_id,
+        min(root_keys.target_system || ' ' || root_keys.target_entity || ' ' || keys.record_id
+            || ' shares its ' || root_keys.kind) as twin
+    from root_keys
+    inner join records
+        on records.flow_id = root_keys.flow_id
+        and records.source_id = root_keys.source_id
+        and records.chain_level > 1
+    inner join keys
+        on keys.system = root_keys.target_system
+        and keys.entity = root_keys.target_entity
+        and keys.kind = root_keys.kind
+        and keys.value = root_keys.value
+    group by 1, 2
+
+    union all
+
+    select records.flow_id, records.source_id, min(
+        records.target_system || ' ' || records.target_entity || ' ' || member.record_id || ' is in its cluster'
+    ) as twin
+    from records
+    inner join {{ ref('identity_clusters') }} as root
+        on root.system = records.root_system
+        and root.entity = records.root_entity
+        and root.record_id = records.root_id
+    inner join {{ ref('identity_clusters') }} as member
+        on member.cluster_id = root.cluster_id
+        and member.system = records.target_system
+        and member.entity = records.target_entity
+    where records.chain_level > 1
+    group by 1, 2
+
+),
+
+{#- Per record, the first earlier flow into the same target with a create the push has not tried yet that shares a
+    match key with it: the later flow's record waits, to be linked to what the earlier one creates. -#}
+earlier_twin as (
+
+    select later.flow_id, later.source_id, min(earlier.flow_id) as flow_id_first
+    from root_keys as later
+    inner join root_keys as earlier
+        on earlier.target_system = later.target_system
+        and earlier.target_entity = later.target_entity
+        and earlier.flow_id < later.flow_id
+        and earlier.kind = later.kind
+        and earlier.value = later.value
+    inner join records as earlier_record
+        on earlier_record.flow_id = earlier.flow_id
+        and earlier_record.source_id = earlier.source_id
+        and earlier_record.waiting_for_parent is null
+    where 'create:' || cast(earlier.flow_id as {{ text }}) || ':' || earlier.source_id
+        not in (select plan_key from attempted)
     group by 1, 2
 
 ),
@@ -211,9 +409,10 @@ waiting as (
         coalesce(
             records.waiting_for_parent,
             in_review.waiting_for,
+            'chain: ' || maybe_present.twin || '; matched next round',
             case
-                when records.flow_id > first_untried_flow.flow_id
-                    then 'flow ' || cast(first_untried_flow.flow_id as {{ text }}) || ' creates '
+                when earlier_twin.flow_id_first is not null
+                    then 'flow ' || cast(earlier_twin.flow_id_first as {{ text }}) || ' creates '
                         || records.target_system || ' ' || records.target_entity || ' first'
             end
         ) as waiting_for
@@ -221,9 +420,14 @@ waiting as (
     left join in_review
         on in_review.flow_id = records.flow_id
         and in_review.source_id = records.source_id
-    left join first_untried_flow
-        on first_untried_flow.target_system = records.target_system
-        and first_untried_flow.target_entity = records.target_entity
+    left join (
+        select flow_id, source_id, min(twin) as twin from maybe_present group by 1, 2
+    ) as maybe_present
+        on maybe_present.flow_id = records.flow_id
+        and maybe_present.source_id = records.source_id
+    left join earlier_twin
+        on earlier_twin.flow_id = records.flow_id
+        and earlier_twin.source_id = records.source_id
 
 )
 

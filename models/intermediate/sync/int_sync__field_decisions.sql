@@ -28,7 +28,9 @@
 
     The winner is written to every other slot of the component, in every system at once, so an edit in Exact
     reaches Custom CRM, Zoho and PowerOffice in the same round, and two edits travelling towards each other
-    through a chain of flows cannot cross.
+    through a chain of flows cannot cross. A reference to a record that has no counterpart in the slot's system
+    yet, but that a flow creates there in this plan (a contact's account, created in Custom CRM from its Zoho
+    account), is written as that create's plan_key: the push writes the id the API answers.
 -#}
 
 with
@@ -177,6 +179,25 @@ winners as (
 
     select * from ranked where candidate_rank = 1
 
+),
+
+{#- Per cluster and target: the create a flow plans for one of its records. (Used only where the cluster has no
+    record in that target: its records are not linked in such a flow, so the flow creates them unless a link of
+    it was closed; a reference to such a create waits, in the push, saying it was not created.) -#}
+planned_parents as (
+
+    select
+        members.cluster_id,
+        flows.target_system,
+        flows.target_entity,
+        min('create:' || cast(flows.flow_id as {{ dbt.type_string() }}) || ':' || members.record_id) as plan_key
+    from {{ ref('identity_clusters') }} as members
+    inner join {{ ref('flows') }} as flows
+        on flows.enabled
+        and flows.source_system = members.system
+        and flows.source_entity = members.entity
+    group by 1, 2, 3
+
 )
 
 select
@@ -206,7 +227,7 @@ select
 
     ----------  what is written: the winner's value in the slot's form (a reference as its own system's id)
     case
-        when marked.compare_as = 'reference' then referenced.record_id
+        when marked.compare_as = 'reference' then coalesce(referenced.record_id, planned.plan_key)
         else winners.written
     end as new_value
 
@@ -217,9 +238,18 @@ left join {{ ref('identity_clusters') }} as referenced
     and referenced.cluster_id = winners.canonical
     and referenced.system = marked.parent_system
     and referenced.entity = marked.parent_entity
+left join planned_parents as planned
+    on marked.compare_as = 'reference'
+    and referenced.record_id is null
+    and planned.cluster_id = winners.canonical
+    and planned.target_system = marked.parent_system
+    and planned.target_entity = marked.parent_entity
 where not {{ same_value('marked.canonical', 'winners.canonical') }}
-    -- A reference whose record has no counterpart in the slot's system cannot be written.
-    and (marked.compare_as <> 'reference' or winners.canonical is null or referenced.record_id is not null)
+    -- A reference whose record has no counterpart in the slot's system, and none planned, cannot be written.
+    and (
+        marked.compare_as <> 'reference' or winners.canonical is null
+        or referenced.record_id is not null or planned.plan_key is not null
+    )
     -- fill_empty: a first meeting fills empty fields and leaves differing filled ones as they are.
     and not (winners.change = 'initial' and winners.component_first_meeting = 'fill_empty'
         and marked.canonical is not null)
