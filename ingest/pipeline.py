@@ -1,23 +1,27 @@
 """Run each system's source into the warehouse, one system after another, and count what changed.
 
-DuckDB has one writer, so systems load in turn; one system failing (down, wrong credentials) is reported with
+The warehouse is the configured one (CRM_SYNC_WAREHOUSE: a DuckDB file or a PostgreSQL database). DuckDB has one
+writer, so systems load in turn; one system failing (down, wrong credentials) is reported with
 its system, entity and HTTP status and does not stop the others.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.normalizers.naming.snake_case import NamingConvention
+from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
 from connectors.base import CRMError
-from connectors.config import SYSTEMS, client_for, pipelines_dir, warehouse_path
+from connectors.config import SYSTEMS, WarehouseLocation, client_for, pipelines_dir, warehouse_location
 from ingest.resources import Entity, Progress, system_source
 
 NAMING = NamingConvention()
@@ -96,12 +100,23 @@ class Warehouse:
         return {str(row[0]) for row in self._query(sql)}
 
 
+def destination(location: WarehouseLocation) -> tuple[Any, str | None]:
+    """dlt's destination for the warehouse and the file format it loads fastest without extra packages (parquet on
+    PostgreSQL would need adbc-driver-postgresql; its own format, insert statements, needs nothing)."""
+    if location.url is not None:
+        credentials = PostgresCredentials(location.url)
+        # dlt insists on a password; libpq's own sources (PGPASSWORD, ~/.pgpass, trust) may be where it is.
+        credentials.password = credentials.password or os.environ.get("PGPASSWORD", "")
+        return dlt.destinations.postgres(credentials=credentials), None
+    return dlt.destinations.duckdb(str(location.path)), "parquet"
+
+
 def ingest_system(
     system: str,
     *,
     full_refresh: bool,
     progress: Progress,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
     tables: Iterable[str] | None = None,
 ) -> SystemResult:
     started = time.perf_counter()
@@ -109,9 +124,14 @@ def ingest_system(
     client = None
     try:
         client = client_for(system)
+        if warehouse is None:
+            warehouse = warehouse_location()
+        elif isinstance(warehouse, Path):
+            warehouse = WarehouseLocation(path=warehouse)
+        to, file_format = destination(warehouse)
         pipeline = dlt.pipeline(
             pipeline_name=f"crm_sync_{system}",
-            destination=dlt.destinations.duckdb(str(warehouse or warehouse_path())),
+            destination=to,
             dataset_name=f"raw_{system}",
             pipelines_dir=str(pipelines_dir()),
         )
@@ -129,8 +149,8 @@ def ingest_system(
             page_size=dlt.config.get("sources.page_size", int),
         )
         # Records first: a scan's deletions are only known once every page has been read and loaded.
-        loaded = pipeline.run(source.with_resources(*(e.table for e in entities)), loader_file_format="parquet")
-        pipeline.run(source.with_resources(*(f"{e.table}_deleted" for e in entities)), loader_file_format="parquet")
+        loaded = pipeline.run(source.with_resources(*(e.table for e in entities)), loader_file_format=file_format)
+        pipeline.run(source.with_resources(*(f"{e.table}_deleted" for e in entities)), loader_file_format=file_format)
         for e in entities:
             rows = store.count(e.table)
             new = rows - before[e.table]
@@ -159,7 +179,7 @@ def ingest(
     *,
     full_refresh: bool = False,
     progress: Progress | None = None,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
 ) -> list[SystemResult]:
     return [
         ingest_system(s, full_refresh=full_refresh, progress=progress or (lambda label, n: None), warehouse=warehouse)

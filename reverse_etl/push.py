@@ -30,11 +30,20 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from connectors.base import Client, CRMError
-from connectors.config import SYSTEMS, client_for, warehouse_path
+from connectors.config import SYSTEMS, WarehouseLocation, client_for
 from ingest.pipeline import describe, entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import Plan, PlannedRecord, read_plan
-from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Overwrite, Warehouse, utcnow
+from reverse_etl.warehouse import (
+    CreatedLink,
+    DryRunRequest,
+    Intent,
+    Outcome,
+    Overwrite,
+    Warehouse,
+    as_location,
+    utcnow,
+)
 from reverse_etl.writers import Request, Result, Writer, writer_for
 
 log = logging.getLogger("crm_sync.reverse_etl")
@@ -112,7 +121,7 @@ def push(
     systems: Sequence[str] = SYSTEMS,
     *,
     dry_run: bool = False,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
     writers: WriterFactory = writer_for,
     progress: Progress | None = None,
     take_lock: bool = True,
@@ -127,9 +136,9 @@ def push(
     retry_rejected: also send what the API refused before, unchanged (held back otherwise).
     wait: seconds to wait for another process that holds the warehouse file (WarehouseBusy after that).
     """
-    path = warehouse or warehouse_path()
+    location = as_location(warehouse)
     started = time.perf_counter()
-    with exclusive(path) if take_lock else nullcontext(), Warehouse(path, wait=wait) as store:
+    with exclusive(location) if take_lock else nullcontext(), Warehouse(location, wait=wait) as store:
         store.ensure_schema()
         plan = read_plan(store, systems)
         run_id = new_run_id()
