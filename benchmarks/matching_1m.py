@@ -420,7 +420,7 @@ def append_results(report: dict[str, Any], args: argparse.Namespace) -> None:
     ours, theirs = report["ours"], report["splink"]
     q = ours["quality"]
     nodes = ours["nodes"]
-    matching = sum(v for k, v in nodes.items() if k.startswith(("int_link_candidates", "int_shared", "link_")))
+    matching = sum(v for k, v in nodes.items() if k.startswith(("int_pairs__", "int_shared", "link_")))
     normalising = sum(v for k, v in nodes.items() if k.endswith("__match_keys"))
 
     def row(name: str, seconds: float, rss: float, qual: dict[str, Any]) -> str:
