@@ -53,6 +53,16 @@ declare
     prefix integer := 0;
     k integer := 1;
     sim double precision;
+    weight double precision;
+    weight_hi double precision;
+    weight_lo double precision;
+    rest double precision;
+    rest_hi double precision;
+    rest_lo double precision;
+    split double precision;
+    product double precision;
+    product_error double precision;
+    total double precision;
 begin
     if ls = 0 or lt = 0 then
         return 0;
@@ -87,12 +97,28 @@ begin
     transpositions := transpositions / 2;
     -- The same operations in the same order as DuckDB, so that thresholds (>= 0.9) cut at the same pairs.
     sim := (matches::double precision / ls + matches::double precision / lt
-        + (matches - transpositions)::double precision / matches) / 3.0;
+        + (matches - transpositions)::double precision / matches) / 3.0::double precision;
     if sim > 0.7 then
         while prefix < least(4, ls, lt) and s[prefix + 1] = t[prefix + 1] loop
             prefix := prefix + 1;
         end loop;
-        sim := sim + prefix * 0.1 * (1.0 - sim);
+        -- sim + weight * (1 - sim) rounded once, as DuckDB's build computes it (a fused multiply-add): the
+        -- product kept exact as two doubles (Dekker), then added. Rounding twice is one unit of the last place
+        -- off, enough to fall on the other side of a threshold such as 0.92.
+        weight := prefix * 0.1::double precision;
+        rest := 1.0::double precision - sim;
+        split := 134217729.0::double precision * weight;
+        weight_hi := split - (split - weight);
+        weight_lo := weight - weight_hi;
+        split := 134217729.0::double precision * rest;
+        rest_hi := split - (split - rest);
+        rest_lo := rest - rest_hi;
+        product := weight * rest;
+        product_error := ((weight_hi * rest_hi - product) + weight_hi * rest_lo + weight_lo * rest_hi)
+            + weight_lo * rest_lo;
+        total := product + sim;
+        split := total - product;
+        sim := total + (((product - (total - split)) + (sim - split)) + product_error);
     end if;
     return sim;
 end
