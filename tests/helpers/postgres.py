@@ -91,12 +91,8 @@ def running_postgres() -> Iterator[PostgresServer]:
     port = _free_port()
     pg_ctl = [*as_user, str(binaries / "pg_ctl"), "-D", str(data)]
     try:
-        subprocess.run(
-            [*as_user, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
-            + ["--locale=C.UTF-8", "--no-sync"],
-            check=True,
-            capture_output=True,
-        )
+        initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+        subprocess.run([*as_user, *initdb, "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True)
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         started = subprocess.run([*pg_ctl, "-o", options, "-l", str(log), "-w", "start"], capture_output=True)
         if started.returncode != 0:
