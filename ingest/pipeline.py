@@ -18,7 +18,6 @@ from typing import Any
 
 import dlt
 from dlt.common.normalizers.naming.snake_case import NamingConvention
-from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
 from connectors.base import CRMError
 from connectors.config import SYSTEMS, WarehouseLocation, client_for, pipelines_dir, warehouse_location
@@ -104,6 +103,8 @@ def destination(location: WarehouseLocation) -> tuple[Any, str | None]:
     """dlt's destination for the warehouse and the file format it loads fastest without extra packages (parquet on
     PostgreSQL would need adbc-driver-postgresql; its own format, insert statements, needs nothing)."""
     if location.url is not None:
+        from dlt.destinations.impl.postgres.configuration import PostgresCredentials  # a DuckDB run needs none
+
         credentials = PostgresCredentials(location.url)
         # dlt insists on a password; libpq's own sources (PGPASSWORD, ~/.pgpass, trust) may be where it is.
         credentials.password = credentials.password or os.environ.get("PGPASSWORD", "")

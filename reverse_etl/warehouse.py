@@ -279,7 +279,7 @@ class Warehouse:
             if many:
                 self._con.executemany(sql, params)
                 return None
-            return self._execute(sql, list(params))
+            return self._con.execute(sql, list(params))
         from psycopg2.extras import execute_batch
 
         # psycopg2 binds %s: the project's SQL has no literal `?` or `%`, so the marks translate one to one.
