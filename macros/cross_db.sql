@@ -51,10 +51,11 @@
 
 
 {#-
-    String similarity in [0, 1] for fuzzy name comparison. DuckDB and Snowflake have Jaro-Winkler built in;
-    PostgreSQL gets the project's own (macros/warehouse_functions.sql, created at the start of each dbt run). There
-    is no default: an adapter without a form stops at compile time, rather than matching with a weaker comparison
-    than the probabilistic levels were estimated for.
+    String similarity in [0, 1] for fuzzy name comparison. DuckDB has Jaro-Winkler built in; PostgreSQL gets the
+    project's own (macros/warehouse_functions.sql, created at the start of each dbt run). There is no default: an
+    adapter without a form stops at compile time, rather than matching with a weaker comparison than the
+    probabilistic levels were estimated for (Snowflake's JAROWINKLER_SIMILARITY is rounded to whole percent and
+    its EDITDISTANCE is Levenshtein: docs/warehouses.md).
 -#}
 {% macro name_similarity(left, right) -%}
     {{ return(adapter.dispatch('name_similarity', 'crm_sync')(left, right)) }}
@@ -73,10 +74,6 @@
 
 {% macro postgres__name_similarity(left, right) -%}
     {{ target.schema }}.jaro_winkler_similarity({{ left }}, {{ right }})
-{%- endmacro %}
-
-{% macro snowflake__name_similarity(left, right) -%}
-    (jarowinkler_similarity({{ left }}, {{ right }}) / 100.0)
 {%- endmacro %}
 
 
@@ -126,10 +123,6 @@
 
 {% macro postgres__edit_distance(left, right) -%}
     {{ target.schema }}.damerau_levenshtein({{ left }}, {{ right }})
-{%- endmacro %}
-
-{% macro snowflake__edit_distance(left, right) -%}
-    editdistance({{ left }}, {{ right }})
 {%- endmacro %}
 
 
