@@ -108,6 +108,8 @@ class WarehouseLocation:
             "PGHOST": parts.hostname or "localhost",
             "PGPORT": str(parts.port or 5432),
             "PGDATABASE": unquote(parts.path.lstrip("/")) or "postgres",
+            # Timestamps are naive UTC everywhere (the push, dlt, dbt's run time): sessions in UTC too.
+            "PGTZ": "UTC",
         }
         if parts.username:
             env["PGUSER"] = unquote(parts.username)

@@ -108,6 +108,7 @@ def destination(location: WarehouseLocation) -> tuple[Any, str | None]:
         credentials = PostgresCredentials(location.url)
         # dlt insists on a password; libpq's own sources (PGPASSWORD, ~/.pgpass, trust) may be where it is.
         credentials.password = credentials.password or os.environ.get("PGPASSWORD", "")
+        credentials.session_timezone = "UTC"  # as the push and dbt: naive timestamps are UTC
         return dlt.destinations.postgres(credentials=credentials), None
     return dlt.destinations.duckdb(str(location.path)), "parquet"
 

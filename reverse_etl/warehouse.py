@@ -134,7 +134,8 @@ def connect(location: WarehouseLocation, *, wait: float = 0.0, application: str 
     if location.url is not None:
         import psycopg2  # only a PostgreSQL warehouse needs the driver loaded
 
-        con = psycopg2.connect(location.url, application_name=application)
+        # Naive UTC timestamps in, naive UTC out, whatever the server's TimeZone.
+        con = psycopg2.connect(location.url, application_name=application, options="-c TimeZone=UTC")
         con.autocommit = True
         return con
     assert location.path is not None
