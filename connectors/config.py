@@ -131,6 +131,15 @@ def warehouse_location() -> WarehouseLocation:
     return WarehouseLocation(path=Path(setting), schema=schema or "main")
 
 
+def as_location(warehouse: Path | WarehouseLocation | None) -> WarehouseLocation:
+    """A DuckDB path given by a caller (tests, benchmarks) or the configured warehouse."""
+    if warehouse is None:
+        return warehouse_location()
+    if isinstance(warehouse, WarehouseLocation):
+        return warehouse
+    return WarehouseLocation(path=warehouse)
+
+
 @contextlib.contextmanager
 def dbt_environment(location: WarehouseLocation) -> Iterator[None]:
     """The variables profiles.yml reads, set for an in-process dbt run on this warehouse and restored after."""

@@ -20,7 +20,7 @@ import dlt
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from connectors.base import CRMError
-from connectors.config import SYSTEMS, WarehouseLocation, client_for, pipelines_dir, warehouse_location
+from connectors.config import SYSTEMS, WarehouseLocation, as_location, client_for, pipelines_dir
 from ingest.resources import Entity, Progress, system_source
 
 NAMING = NamingConvention()
@@ -126,11 +126,7 @@ def ingest_system(
     client = None
     try:
         client = client_for(system)
-        if warehouse is None:
-            warehouse = warehouse_location()
-        elif isinstance(warehouse, Path):
-            warehouse = WarehouseLocation(path=warehouse)
-        to, file_format = destination(warehouse)
+        to, file_format = destination(as_location(warehouse))
         pipeline = dlt.pipeline(
             pipeline_name=f"crm_sync_{system}",
             destination=to,

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from connectors.config import WarehouseLocation
-from reverse_etl.warehouse import as_location, connect
+from connectors.config import WarehouseLocation, as_location
+from reverse_etl.warehouse import connect
 
 
 class PushLocked(RuntimeError):

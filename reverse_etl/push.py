@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from connectors.base import Client, CRMError
-from connectors.config import SYSTEMS, WarehouseLocation, client_for
+from connectors.config import SYSTEMS, WarehouseLocation, as_location, client_for
 from ingest.pipeline import describe, entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import Plan, PlannedRecord, read_plan
@@ -41,7 +41,6 @@ from reverse_etl.warehouse import (
     Outcome,
     Overwrite,
     Warehouse,
-    as_location,
     utcnow,
 )
 from reverse_etl.writers import Request, Result, Writer, writer_for

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import CRMError
-from connectors.config import WarehouseLocation, client_for
+from connectors.config import WarehouseLocation, as_location, client_for
 from ingest.pipeline import describe, entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import typed
 from reverse_etl.push import WriterFactory, new_run_id
-from reverse_etl.warehouse import Outcome, Overwrite, Warehouse, as_location, utcnow
+from reverse_etl.warehouse import Outcome, Overwrite, Warehouse, utcnow
 from reverse_etl.writers import Write, Writer, writer_for
 from reverse_etl.writers.base import same, value_at
 

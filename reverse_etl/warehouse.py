@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from connectors.config import WarehouseLocation, warehouse_location
+from connectors.config import WarehouseLocation, as_location
 
 SCHEMA = "reverse_etl"
 
@@ -150,15 +150,6 @@ def connect(location: WarehouseLocation, *, wait: float = 0.0, application: str 
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(location.path, held["program"], held["pid"], wait) from None
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-
-
-def as_location(warehouse: Path | WarehouseLocation | None) -> WarehouseLocation:
-    """A DuckDB path given by a caller (tests, benchmarks) or the configured warehouse."""
-    if warehouse is None:
-        return warehouse_location()
-    if isinstance(warehouse, WarehouseLocation):
-        return warehouse
-    return WarehouseLocation(path=warehouse)
 
 
 def utcnow() -> datetime:
