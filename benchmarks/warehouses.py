@@ -51,8 +51,10 @@ def main() -> None:
 
             url = stack.enter_context(running_postgres()).create_database("bench")
         served = stack.enter_context(served_sandbox(work / "sandbox", records=args.records, seed_value=18))
-        duck = measure(str(work / "duckdb" / "warehouse.duckdb"), work / "duckdb", served.port)
+        # A first DuckDB run pays the process's one-time costs (imports, dbt's first parse): not measured.
+        measure(str(work / "warm" / "warehouse.duckdb"), work / "warm", served.port)
         pg = measure(url, work / "postgres", served.port)
+        duck = measure(str(work / "duckdb" / "warehouse.duckdb"), work / "duckdb", served.port)
     print(f"| step | DuckDB s | PostgreSQL s | PostgreSQL / DuckDB |  ({args.records} records per entity)")
     print("|---|---:|---:|---:|")
     for step in ("ingest", "dbt build"):
