@@ -508,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     ).fetchall()
     # Source records a candidate pair holds for review (link_review is not built here): unlinked, with a pair.
     review = con.execute(
-        f"""select count(distinct source_id) from main.int_link_candidates__{kind.flow}
+        f"""select count(distinct source_id) from main.int_pairs__{kind.flow}
         where source_id not in (select source_id from main.{kind.link_model} where is_active)"""
     ).fetchone()[0]
     con.close()
@@ -550,7 +550,7 @@ def append_results(report: dict[str, Any], args: argparse.Namespace) -> None:
     ours, theirs = report["ours"], report["splink"]
     q = ours["quality"]
     nodes = ours["nodes"]
-    matching = sum(v for k, v in nodes.items() if k.startswith(("int_link_candidates", "int_shared", "link_")))
+    matching = sum(v for k, v in nodes.items() if k.startswith(("int_pairs__", "int_shared", "link_")))
     normalising = sum(v for k, v in nodes.items() if k.endswith("__match_keys"))
 
     def row(name: str, seconds: float, rss: float, qual: dict[str, Any]) -> str:

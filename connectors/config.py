@@ -21,12 +21,14 @@ a forgotten sixth system must not silently sync the emulator's companies into fi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dlt
 import httpx
@@ -63,9 +65,102 @@ class SystemConfig:
     is_sandbox: bool = False
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+@dataclass(frozen=True)
+class WarehouseLocation:
+    """Where ingest, dbt and the push keep everything: a DuckDB file or a PostgreSQL database.
+
+    One setting chooses it, CRM_SYNC_WAREHOUSE: a path (default warehouse.duckdb; DBT_DUCKDB_PATH, its older
+    name, is still read) or a URL postgresql://user[:password]@host[:port]/database. The dbt models go in the
+    schema CRM_SYNC_SCHEMA (default `main` in DuckDB, `crm_sync` in PostgreSQL).
+    """
+
+    path: Path | None = None
+    url: str | None = field(default=None, repr=False)
+    schema: str = "main"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url is not None
+
+    def __str__(self) -> str:
+        """The location without its password, for messages."""
+        if self.url is None:
+            return str(self.path)
+        parts = urlsplit(self.url)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+        user = f"{parts.username}@" if parts.username else ""
+        return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+    def dbt_env(self) -> dict[str, str]:
+        """The variables profiles.yml reads for this warehouse (libpq's own names for PostgreSQL)."""
+        if self.url is None:
+            assert self.path is not None
+            # Absolute, so dbt's project directory does not move it.
+            return {"CRM_SYNC_WAREHOUSE": str(self.path.resolve()), "CRM_SYNC_SCHEMA": self.schema}
+        parts = urlsplit(self.url)
+        env = {
+            "CRM_SYNC_WAREHOUSE": self.url,
+            "CRM_SYNC_SCHEMA": self.schema,
+            "PGHOST": parts.hostname or "localhost",
+            "PGPORT": str(parts.port or 5432),
+            "PGDATABASE": unquote(parts.path.lstrip("/")) or "postgres",
+            # Timestamps are naive UTC everywhere (the push, dlt, dbt's run time): sessions in UTC too.
+            "PGTZ": "UTC",
+        }
+        if parts.username:
+            env["PGUSER"] = unquote(parts.username)
+        if parts.password:  # else libpq's PGPASSWORD or ~/.pgpass, as for psycopg2
+            env["PGPASSWORD"] = unquote(parts.password)
+        return env
+
+
+def warehouse_location() -> WarehouseLocation:
+    """The warehouse CRM_SYNC_WAREHOUSE names (see WarehouseLocation)."""
+    setting = os.environ.get("CRM_SYNC_WAREHOUSE") or os.environ.get("DBT_DUCKDB_PATH") or "warehouse.duckdb"
+    schema = os.environ.get("CRM_SYNC_SCHEMA")
+    if setting.startswith(POSTGRES_SCHEMES):
+        return WarehouseLocation(url=setting, schema=schema or "crm_sync")
+    if "://" in setting:
+        raise ConfigurationError(
+            f"CRM_SYNC_WAREHOUSE={setting.split('://')[0]}://...: a DuckDB file path or a postgresql:// URL"
+        )
+    return WarehouseLocation(path=Path(setting), schema=schema or "main")
+
+
+def as_location(warehouse: Path | WarehouseLocation | None) -> WarehouseLocation:
+    """A DuckDB path given by a caller (tests, benchmarks) or the configured warehouse."""
+    if warehouse is None:
+        return warehouse_location()
+    if isinstance(warehouse, WarehouseLocation):
+        return warehouse
+    return WarehouseLocation(path=warehouse)
+
+
+@contextlib.contextmanager
+def dbt_environment(location: WarehouseLocation) -> Iterator[None]:
+    """The variables profiles.yml reads, set for an in-process dbt run on this warehouse and restored after."""
+    saved = {name: os.environ.get(name) for name in location.dbt_env()}
+    os.environ.update(location.dbt_env())
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def warehouse_path() -> Path:
-    """The DuckDB file dbt also builds in (profiles.yml reads the same variable)."""
-    return Path(os.environ.get("DBT_DUCKDB_PATH", "warehouse.duckdb"))
+    """The DuckDB file dbt also builds in; ConfigurationError when the warehouse is a PostgreSQL database."""
+    location = warehouse_location()
+    if location.path is None:
+        raise ConfigurationError(f"the warehouse is {location}, not a DuckDB file (CRM_SYNC_WAREHOUSE)")
+    return location.path
 
 
 def pipelines_dir() -> Path:

@@ -68,7 +68,7 @@ def render_dbt(flows: list[Flow]) -> dict[str, str]:
     files = {path: ENV.get_template(name).render(flows=flows) for path, name in every_flow.items()}
     for flow in flows:
         one_flow = {
-            CANDIDATES / f"int_link_candidates__{flow.flow_name}.sql": "int_link_candidates.sql",
+            CANDIDATES / f"int_pairs__{flow.flow_name}.sql": "int_pairs.sql",
             LINKS / f"link_{flow.flow_name}.sql": "link.sql",
         }
         files |= {path: ENV.get_template(name).render(flow=flow) for path, name in one_flow.items()}

@@ -9,12 +9,12 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from connectors.config import SYSTEMS, ConfigurationError, enabled_systems, warehouse_path
+from connectors.config import SYSTEMS, ConfigurationError, enabled_systems, warehouse_location
 from ingest.pipeline import SystemResult, ingest
 
 
 def summary(results: list[SystemResult]) -> Table:
-    table = Table(title=f"Ingest into {warehouse_path()}")
+    table = Table(title=f"Ingest into {warehouse_location()}")
     for column in ("system", "entity", "rows", "new", "changed", "deleted", "calls", "seconds"):
         table.add_column(column, justify="left" if column in ("system", "entity") else "right")
     for r in results:

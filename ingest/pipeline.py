@@ -1,22 +1,25 @@
 """Run each system's source into the warehouse, one system after another, and count what changed.
 
-DuckDB has one writer, so systems load in turn; one system failing (down, wrong credentials) is reported with
+The warehouse is the configured one (CRM_SYNC_WAREHOUSE: a DuckDB file or a PostgreSQL database). DuckDB has one
+writer, so systems load in turn; one system failing (down, wrong credentials) is reported with
 its system, entity and HTTP status and does not stop the others.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from connectors.base import describe
-from connectors.config import SYSTEMS, client_for, pipelines_dir, warehouse_path
+from connectors.config import SYSTEMS, WarehouseLocation, as_location, client_for, pipelines_dir
 from ingest.entities import entities_of
 from ingest.entity import Entity
 from ingest.resources import Progress, system_source
@@ -83,12 +86,26 @@ class Warehouse:
         return {str(row[0]) for row in self._query(sql)}
 
 
+def destination(location: WarehouseLocation) -> tuple[Any, str | None]:
+    """dlt's destination for the warehouse and the file format it loads fastest without extra packages (parquet on
+    PostgreSQL would need adbc-driver-postgresql; its own format, insert statements, needs nothing)."""
+    if location.url is not None:
+        from dlt.destinations.impl.postgres.configuration import PostgresCredentials  # a DuckDB run needs none
+
+        credentials = PostgresCredentials(location.url)
+        # dlt insists on a password; libpq's own sources (PGPASSWORD, ~/.pgpass, trust) may be where it is.
+        credentials.password = credentials.password or os.environ.get("PGPASSWORD", "")
+        credentials.session_timezone = "UTC"  # as the push and dbt: naive timestamps are UTC
+        return dlt.destinations.postgres(credentials=credentials), None
+    return dlt.destinations.duckdb(str(location.path)), "parquet"
+
+
 def ingest_system(
     system: str,
     *,
     full_refresh: bool,
     progress: Progress,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
     tables: Iterable[str] | None = None,
 ) -> SystemResult:
     started = time.perf_counter()
@@ -96,9 +113,10 @@ def ingest_system(
     client = None
     try:
         client = client_for(system)
+        to, file_format = destination(as_location(warehouse))
         pipeline = dlt.pipeline(
             pipeline_name=f"crm_sync_{system}",
-            destination=dlt.destinations.duckdb(str(warehouse or warehouse_path())),
+            destination=to,
             dataset_name=f"raw_{system}",
             pipelines_dir=str(pipelines_dir()),
         )
@@ -116,8 +134,8 @@ def ingest_system(
             page_size=dlt.config.get("sources.page_size", int),
         )
         # Records first: a scan's deletions are only known once every page has been read and loaded.
-        loaded = pipeline.run(source.with_resources(*(e.table for e in entities)), loader_file_format="parquet")
-        pipeline.run(source.with_resources(*(f"{e.table}_deleted" for e in entities)), loader_file_format="parquet")
+        loaded = pipeline.run(source.with_resources(*(e.table for e in entities)), loader_file_format=file_format)
+        pipeline.run(source.with_resources(*(f"{e.table}_deleted" for e in entities)), loader_file_format=file_format)
         for e in entities:
             rows = store.count(e.table)
             new = rows - before[e.table]
@@ -146,7 +164,7 @@ def ingest(
     *,
     full_refresh: bool = False,
     progress: Progress | None = None,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
 ) -> list[SystemResult]:
     return [
         ingest_system(s, full_refresh=full_refresh, progress=progress or (lambda label, n: None), warehouse=warehouse)

@@ -51,9 +51,11 @@
 
 
 {#-
-    String similarity in [0, 1] for fuzzy name comparison. DuckDB and Snowflake have Jaro-Winkler built in. There
-    is no default: an adapter without a form stops at compile time, rather than matching with a weaker comparison
-    than the probabilistic levels were estimated for (give it a form here: PostgreSQL, e.g., through an extension).
+    String similarity in [0, 1] for fuzzy name comparison. DuckDB has Jaro-Winkler built in; PostgreSQL gets the
+    project's own (macros/warehouse_functions.sql, created at the start of each dbt run). There is no default: an
+    adapter without a form stops at compile time, rather than matching with a weaker comparison than the
+    probabilistic levels were estimated for (Snowflake's JAROWINKLER_SIMILARITY is rounded to whole percent and
+    its EDITDISTANCE is Levenshtein: docs/warehouses.md).
 -#}
 {% macro name_similarity(left, right) -%}
     {{ return(adapter.dispatch('name_similarity', 'crm_sync')(left, right)) }}
@@ -70,8 +72,8 @@
     jaro_winkler_similarity({{ left }}, {{ right }})
 {%- endmacro %}
 
-{% macro snowflake__name_similarity(left, right) -%}
-    (jarowinkler_similarity({{ left }}, {{ right }}) / 100.0)
+{% macro postgres__name_similarity(left, right) -%}
+    {{ target.schema }}.jaro_winkler_similarity({{ left }}, {{ right }})
 {%- endmacro %}
 
 
@@ -103,7 +105,7 @@
 
 
 {#- Edit distance between two strings (Damerau-Levenshtein: a swap of two letters is one edit). No default, like
-    name_similarity. -#}
+    name_similarity; PostgreSQL's is the project's own (macros/warehouse_functions.sql). -#}
 {% macro edit_distance(left, right) -%}
     {{ return(adapter.dispatch('edit_distance', 'crm_sync')(left, right)) }}
 {%- endmacro %}
@@ -119,8 +121,8 @@
     damerau_levenshtein({{ left }}, {{ right }})
 {%- endmacro %}
 
-{% macro snowflake__edit_distance(left, right) -%}
-    editdistance({{ left }}, {{ right }})
+{% macro postgres__edit_distance(left, right) -%}
+    {{ target.schema }}.damerau_levenshtein({{ left }}, {{ right }})
 {%- endmacro %}
 
 

@@ -10,7 +10,7 @@
          displaces ('overridden'). Rows are never deleted.
       2. new links, each side at most once among the active links of the flow, strongest evidence first:
          `force` overrides ('manual'), records the push created ('created_by_push'), then the pairs the matching
-         proposes (int_link_candidates__<flow>: the match rules in the flow's match_rule order, each on the
+         proposes (int_pairs__<flow>: the match rules in the flow's match_rule order, each on the
          records the stronger ones left; a record with more than one candidate under a rule is not linked but
          listed in link_review). A record already linked, now or earlier, is not linked again.
       3. a closed link whose two records are linked again (a deleted record restored, an override removed)
@@ -31,7 +31,7 @@
 {%- set declared = declared_flow(flow_id) -%}
 {%- set src = flow_side(declared.source, with_keys=false) -%}
 {%- set tgt = flow_side(declared.target, with_keys=false) -%}
-{%- set candidates_model = ref('int_link_candidates__' ~ declared.flow_name) -%}
+{%- set candidates_model = ref('int_pairs__' ~ declared.flow_name) -%}
 {%- set text = dbt.type_string() -%}
 {%- set ts = dbt.type_timestamp() -%}
 

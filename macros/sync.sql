@@ -170,7 +170,9 @@
         '{{ m.target_type }}' as target_type,
         '{{ m.compare_as }}' as compare_as,
         {{ 'true' if m.read_back else 'false' }} as read_back,
-        {{ m.reference_flow_id if m.reference_flow_id is not none else 'null' }} as reference_flow_id
+        {#- Typed: a union whose first row has a bare null cannot infer its type on PostgreSQL. #}
+        cast({{ m.reference_flow_id if m.reference_flow_id is not none else 'null' }} as {{ dbt.type_int() }})
+            as reference_flow_id
     {%- endfor %}
 {%- endmacro %}
 

@@ -109,9 +109,10 @@
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
 
-{# pg_input_is_valid is PostgreSQL 16's; the cast runs only on text that parses as the type. #}
+{# The cast runs only on text that parses as the type (input_is_valid: macros/warehouse_functions.sql). #}
 {% macro postgres__safe_cast(field, type) -%}
-    case when pg_input_is_valid(cast({{ field }} as text), '{{ type }}') then cast({{ field }} as {{ type }}) end
+    case when {{ target.schema }}.input_is_valid(cast({{ field }} as text), '{{ type }}')
+        then cast({{ field }} as {{ type }}) end
 {%- endmacro %}
 
 {% macro snowflake__safe_cast(field, type) -%}

@@ -1,1 +1,1 @@
-"""The push: executes the dbt plan (main.sync_plan) against the CRMs and records what happened in the warehouse."""
+"""The push: executes the dbt plan (model sync_plan) against the CRMs and records what happened in the warehouse."""

@@ -151,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="check seeds/ against the systems' schemas (file, line and column of each mistake)")
 
-    p_push = sub.add_parser("push", help="send the plan (main.sync_plan) to the systems")
+    p_push = sub.add_parser("push", help="send the plan (the dbt model sync_plan) to the systems")
     p_push.add_argument("--dry-run", action="store_true", help="send nothing: print and store the exact requests")
     p_push.add_argument("--systems", **systems)  # type: ignore[arg-type]
     p_push.add_argument("--retry-rejected", **retry)  # type: ignore[arg-type]

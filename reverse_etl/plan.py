@@ -1,4 +1,4 @@
-"""The plan dbt built (main.sync_plan, one row per field to write), grouped into one record per write.
+"""The plan dbt built (model sync_plan, one row per field to write), grouped into one record per write.
 
 Values arrive as text and leave typed for JSON (value_type): decimal → number, date → 'YYYY-MM-DD', the rest as
 text; a null new value clears the field. A value the plan marks rejected, or that cannot be typed, is kept apart
@@ -201,5 +201,7 @@ def group(rows: Sequence[dict[str, Any]]) -> Plan:
 
 def read_plan(warehouse: Warehouse, systems: Sequence[str]) -> Plan:
     if not warehouse.exists("sync_plan"):
-        raise LookupError(f"no plan in {warehouse.path}: main.sync_plan does not exist (run dbt build first)")
+        raise LookupError(
+            f"no plan in {warehouse.location}: {warehouse.models}.sync_plan does not exist (run dbt build first)"
+        )
     return group(warehouse.plan_rows(systems))

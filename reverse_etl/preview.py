@@ -39,7 +39,7 @@ def read_preview(store: Warehouse, systems: Sequence[str]) -> list[FieldPreview]
             row_number() over (
                 partition by system, entity, field, old_value is null order by record_id
             ) as example_rank
-        from main.sync_plan
+        from {store.models}.sync_plan
         where action = 'update' and rejection is null and system in ({", ".join("?" for _ in systems)})
         order by system, entity, field, record_id
         """,
@@ -65,7 +65,8 @@ def held_clears(store: Warehouse) -> dict[str, int]:
     if not store.exists("sync_held_clears"):
         return {}
     rows = store.query(
-        "select cleared_in_system as system, count(*) as clears from main.sync_held_clears group by 1 order by 1"
+        f"select cleared_in_system as system, count(*) as clears from {store.models}.sync_held_clears "
+        "group by 1 order by 1"
     )
     return {r["system"]: int(r["clears"]) for r in rows}
 

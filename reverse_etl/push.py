@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from connectors.base import Client, CRMError, describe
-from connectors.config import SYSTEMS, client_for, warehouse_path
+from connectors.config import SYSTEMS, WarehouseLocation, as_location, client_for
 from ingest.entities import entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import PLANNED, Plan, PlannedRecord, is_planned, read_plan
@@ -119,7 +119,7 @@ def push(
     systems: Sequence[str] = SYSTEMS,
     *,
     dry_run: bool = False,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
     writers: WriterFactory = writer_for,
     progress: Progress | None = None,
     take_lock: bool = True,
@@ -134,9 +134,9 @@ def push(
     retry_rejected: also send what the API refused before, unchanged (held back otherwise).
     wait: seconds to wait for another process that holds the warehouse file (WarehouseBusy after that).
     """
-    path = warehouse or warehouse_path()
+    location = as_location(warehouse)
     started = time.perf_counter()
-    with exclusive(path) if take_lock else nullcontext(), Warehouse(path, wait=wait) as store:
+    with exclusive(location) if take_lock else nullcontext(), Warehouse(location, wait=wait) as store:
         store.ensure_schema()
         plan = read_plan(store, systems)
         run_id = new_run_id()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import CRMError, describe
-from connectors.config import client_for, warehouse_path
+from connectors.config import WarehouseLocation, as_location, client_for
 from ingest.entities import entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import typed
@@ -73,17 +73,17 @@ def undo(
     run_id: str,
     *,
     dry_run: bool = False,
-    warehouse: Path | None = None,
+    warehouse: Path | WarehouseLocation | None = None,
     writers: WriterFactory = writer_for,
     wait: float = 0.0,
 ) -> UndoReport:
     """Restore what push run `run_id` overwrote, where the records still hold what it wrote."""
-    path = warehouse or warehouse_path()
-    with exclusive(path), Warehouse(path, wait=wait) as store:
+    location = as_location(warehouse)
+    with exclusive(location), Warehouse(location, wait=wait) as store:
         store.ensure_schema()
         run = store.run(run_id)
         if run is None or run["dry_run"]:
-            raise LookupError(f"no push run {run_id!r} in {path} (reverse_etl.push_runs; dry runs wrote nothing)")
+            raise LookupError(f"no push run {run_id!r} in {location} (reverse_etl.push_runs; dry runs wrote nothing)")
         overwrites = store.overwrites(run_id)
         report = UndoReport(None if dry_run else new_run_id(), run_id, dry_run)
         report.created = store.outcomes([run_id], ["created", "recovered"])

@@ -1,8 +1,9 @@
-"""The one layer through which the push reads and writes the warehouse.
+"""The one layer through which the push reads and writes the warehouse: a DuckDB file or a PostgreSQL database.
 
 Everything the push keeps lives in the `reverse_etl` schema (created on first use); the plan and the link tables
-are read from the dbt models in the main schema. The SQL is plain and portable (standard types, `?` parameters,
-no DuckDB functions); only `connect` knows the warehouse is a DuckDB file. Timestamps are naive UTC.
+are read from the dbt models in the configured schema (`store.models`). The SQL is plain and portable (standard
+types, `?` parameters bound by the driver, no engine functions); only `connect` and `Warehouse._execute` know which
+engine it is. Timestamps are naive UTC.
 
 DuckDB has one writer: open a Warehouse only for as long as it is needed, never across an ingest or dbt build.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from connectors.config import warehouse_path
+from connectors.config import WarehouseLocation, as_location
 
 SCHEMA = "reverse_etl"
 
@@ -126,19 +127,28 @@ class WarehouseBusy(RuntimeError):
         self.pid = int(pid)
 
 
-def connect(path: Path, *, wait: float = 0.0) -> Any:
-    """A connection to the warehouse file; while another process holds it, retry for up to `wait` seconds, then
-    raise WarehouseBusy."""
+def connect(location: WarehouseLocation, *, wait: float = 0.0, application: str = "crm_sync") -> Any:
+    """A connection to the warehouse (DB-API). A DuckDB file another process holds is retried for up to `wait`
+    seconds, then WarehouseBusy; PostgreSQL has many writers. The PostgreSQL connection is in autocommit mode:
+    transactions are explicit (Warehouse.transaction)."""
+    if location.url is not None:
+        import psycopg2  # only a PostgreSQL warehouse needs the driver loaded
+
+        # Naive UTC timestamps in, naive UTC out, whatever the server's TimeZone.
+        con = psycopg2.connect(location.url, application_name=application, options="-c TimeZone=UTC")
+        con.autocommit = True
+        return con
+    assert location.path is not None
     deadline = time.monotonic() + wait
     while True:
         try:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(location.path))
         except duckdb.IOException as exc:
             held = LOCK_HELD.search(str(exc))
             if held is None:
                 raise
             if time.monotonic() >= deadline:
-                raise WarehouseBusy(path, held["program"], held["pid"], wait) from None
+                raise WarehouseBusy(location.path, held["program"], held["pid"], wait) from None
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
 
@@ -237,14 +247,16 @@ def _placeholders(cls: type) -> str:
 class Warehouse:
     """A connection to the warehouse; safe to share between the push's per-system threads (one lock)."""
 
-    def __init__(self, path: Path | None = None, *, wait: float = 0.0) -> None:
-        self.path = path or warehouse_path()
+    def __init__(self, warehouse: Path | WarehouseLocation | None = None, *, wait: float = 0.0) -> None:
+        self.location = as_location(warehouse)
+        self.path = self.location.path  # the DuckDB file, None for PostgreSQL
+        self.models = self.location.schema  # where dbt builds the plan and the link tables
         self.wait = wait  # seconds to wait for another process to let go of the file
         self._lock = threading.RLock()
         self._con: Any = None
 
     def __enter__(self) -> Warehouse:
-        self._con = connect(self.path, wait=self.wait)
+        self._con = connect(self.location, wait=self.wait)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -253,53 +265,76 @@ class Warehouse:
 
     # -- plain SQL --------------------------------------------------------------------------------------------
 
+    def _execute(self, sql: str, params: Sequence[Any] = (), *, many: bool = False) -> Any:
+        """Run one statement with `?` parameters on either driver; the cursor (its rows, if any)."""
+        if self.location.url is None:
+            if many:
+                self._con.executemany(sql, params)
+                return None
+            return self._con.execute(sql, list(params))
+        from psycopg2.extras import execute_batch
+
+        # psycopg2 binds %s: the project's SQL has no literal `?` or `%`, so the marks translate one to one.
+        sql = sql.replace("%", "%%").replace("?", "%s")
+        cursor = self._con.cursor()
+        if many:
+            execute_batch(cursor, sql, params, page_size=500)
+        else:
+            cursor.execute(sql, list(params))
+        return cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._lock:
+            self._execute(sql, params)
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:
-            cursor = self._con.execute(sql, list(params))
+            cursor = self._execute(sql, params)
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _insert(self, table: str, cls: type, rows: Iterable[Any]) -> None:
         values = [list(astuple(r)) for r in rows]
         if values:
-            self._con.executemany(
-                f"insert into {SCHEMA}.{table} ({_columns(cls)}) values ({_placeholders(cls)})", values
+            self._execute(
+                f"insert into {SCHEMA}.{table} ({_columns(cls)}) values ({_placeholders(cls)})", values, many=True
             )
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing, committed on exit: what a kill -9 can leave behind is either before or after."""
         with self._lock:
-            self._con.execute("begin transaction")
+            self._execute("begin transaction")
             try:
                 yield
             except BaseException:
-                self._con.execute("rollback")
+                self._execute("rollback")
                 raise
-            self._con.execute("commit")
+            self._execute("commit")
 
-    def exists(self, table: str, schema: str = "main") -> bool:
+    def exists(self, table: str, schema: str | None = None) -> bool:
+        """Whether the table exists, in the models' schema unless another is named."""
         rows = self.query(
             "select 1 as found from information_schema.tables where table_schema = ? and table_name = ?",
-            (schema, table),
+            (schema or self.models, table),
         )
         return bool(rows)
 
     def ensure_schema(self) -> None:
         with self.transaction():
-            self._con.execute(f"create schema if not exists {SCHEMA}")
+            self._execute(f"create schema if not exists {SCHEMA}")
             for table, columns in TABLES.items():
-                self._con.execute(f"create table if not exists {SCHEMA}.{table} ({columns})")
+                self._execute(f"create table if not exists {SCHEMA}.{table} ({columns})")
                 # A warehouse made by an older version gets the columns added since.
                 for column in columns.split(","):
-                    self._con.execute(f"alter table {SCHEMA}.{table} add column if not exists {column.strip()}")
+                    self._execute(f"alter table {SCHEMA}.{table} add column if not exists {column.strip()}")
 
     # -- the plan ---------------------------------------------------------------------------------------------
 
     def plan_rows(self, systems: Sequence[str]) -> list[dict[str, Any]]:
         marks = ", ".join("?" for _ in systems)
         return self.query(
-            f"select * from main.sync_plan where system in ({marks}) order by system, entity, plan_key, field",
+            f"select * from {self.models}.sync_plan where system in ({marks}) order by system, entity, plan_key, field",
             systems,
         )
 
@@ -317,8 +352,8 @@ class Warehouse:
         """A run starts: a push of the plan, or an undo of run `undoes`."""
         with self.transaction():
             # A run still 'running' while we hold the push lock was killed: say so.
-            self._con.execute(f"update {SCHEMA}.push_runs set status = 'interrupted' where status = 'running'")
-            self._con.execute(
+            self._execute(f"update {SCHEMA}.push_runs set status = 'interrupted' where status = 'running'")
+            self._execute(
                 f"insert into {SCHEMA}.push_runs (run_id, started_at, dry_run, systems, status, planned_at, undoes) "
                 "values (?, ?, ?, ?, 'running', ?, ?)",
                 [run_id, utcnow(), dry_run, ",".join(systems), planned_at, undoes],
@@ -328,7 +363,7 @@ class Warehouse:
         names = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting", "sent")
         assignments = ", ".join(f"{name} = ?" for name in names)
         with self.transaction():
-            self._con.execute(
+            self._execute(
                 f"update {SCHEMA}.push_runs set finished_at = ?, status = ?, error = ?, {assignments} where run_id = ?",
                 [utcnow(), status, error, *(counts.get(name, 0) for name in names), run_id],
             )
@@ -381,10 +416,11 @@ class Warehouse:
             self._insert("created_links", CreatedLink, links)
             self._insert("overwritten_values", Overwrite, overwrites)
             if resolved:
-                self._con.executemany(
+                self._execute(
                     f"update {SCHEMA}.push_intents set status = ?, record_id = ? "
                     "where plan_key = ? and status = 'pending'",
                     [[status, record_id, key] for key, status, record_id in resolved],
+                    many=True,
                 )
 
     def updates_done(self, system: str, entity: str, since: datetime) -> set[tuple[str, str]]:
@@ -438,21 +474,21 @@ class Warehouse:
     # -- what the summary reads -------------------------------------------------------------------------------
 
     def flows(self) -> list[dict[str, Any]]:
-        return self.query("select flow_id, flow_name, enabled from main.flows order by flow_id")
+        return self.query(f"select flow_id, flow_name, enabled from {self.models}.flows order by flow_id")
 
     def link_counts(self, flow_name: str) -> dict[str, int]:
         rows = self.query(
             "select "
             "sum(case when is_active then 1 else 0 end) as active, "
             "sum(case when is_active and match_rule = 'created_by_push' then 1 else 0 end) as created_by_push "
-            f"from main.link_{flow_name}"
+            f"from {self.models}.link_{flow_name}"
         )
         return {k: int(v or 0) for k, v in rows[0].items()}
 
     def conflicts_since(self, since: datetime) -> dict[str, int]:
         """Conflicts logged since then, per system whose value lost (the system the winning value is written to)."""
         rows = self.query(
-            "select system, count(*) as conflicts from main.sync_conflicts where logged_at >= ? group by 1",
+            f"select system, count(*) as conflicts from {self.models}.sync_conflicts where logged_at >= ? group by 1",
             (since,),
         )
         return {r["system"]: int(r["conflicts"]) for r in rows}

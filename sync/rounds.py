@@ -18,7 +18,6 @@ for the whole sync, so no push can slip in between its rounds.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -32,7 +31,7 @@ from dbt.cli.main import dbtRunner
 from rich.console import Console
 
 from connectors.base import Client
-from connectors.config import SYSTEMS, client_for, warehouse_path
+from connectors.config import SYSTEMS, client_for, dbt_environment, warehouse_location
 from ingest.pipeline import SystemResult, ingest
 from reverse_etl.check import preflight
 from reverse_etl.lock import exclusive
@@ -105,10 +104,9 @@ def dbt_build() -> DbtBuild:
     """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
     the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises)."""
     started = time.perf_counter()
-    # profiles.yml reads the same variable; made absolute so the project directory does not move it.
-    os.environ["DBT_DUCKDB_PATH"] = str(warehouse_path().resolve())
     project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
-    result = dbtRunner().invoke(["build", "--exclude", "test_type:unit", *project, "--quiet", "--no-use-colors"])
+    with dbt_environment(warehouse_location()):
+        result = dbtRunner().invoke(["build", "--exclude", "test_type:unit", *project, "--quiet", "--no-use-colors"])
     failures: list[str] = []
     plan_built = False
     if result.exception is not None:
@@ -142,7 +140,7 @@ def sync(
     report = SyncReport(utcnow())
     read_from = preflight(SYSTEMS)
     systems = [s for s in systems if s in read_from]
-    with exclusive(warehouse_path()) if take_lock else nullcontext(), ExitStack() as open_clients:
+    with exclusive() if take_lock else nullcontext(), ExitStack() as open_clients:
         with Warehouse(wait=wait):
             pass  # another process holding the file stops the sync here, not in the middle of a round
         clients = _clients(systems, open_clients)

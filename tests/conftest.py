@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.helpers.postgres import PostgresServer, running_postgres
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
@@ -27,3 +28,11 @@ def seeded_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     """A sandbox seeded with about 300 records per entity (seed 7), shared by one test module: read-only use."""
     with running_sandbox(tmp_path_factory.mktemp("seeded"), records=300, seed=7) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1 (one per test worker); skipped with an install hint where there is
+    none, a failure in CI (tests/helpers/postgres.py)."""
+    with running_postgres() as server:
+        yield server

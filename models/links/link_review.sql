@@ -26,7 +26,7 @@ candidates_{{ loop.index }} as (
         c.is_linkable,
         c.match_weight,
         c.match_probability
-    from {{ ref('int_link_candidates__' ~ flow_name) }} as c
+    from {{ ref('int_pairs__' ~ flow_name) }} as c
     where not exists (
             select 1 from {{ ref('link_' ~ flow_name) }} as l
             where l.is_active and l.source_id = c.source_id

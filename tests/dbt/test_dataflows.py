@@ -81,7 +81,7 @@ def test_a_flow_is_added_by_its_seed_rows_alone(project: Path, capsys: pytest.Ca
     append(project / "seeds" / "field_mappings.csv", NEW_MAPPING)
     assert run(project, "--check") == 1
     missing = capsys.readouterr().err
-    candidates = "models/intermediate/link_candidates/int_link_candidates__webcrm_organisation__zohocrm_account.sql"
+    candidates = "models/intermediate/link_candidates/int_pairs__webcrm_organisation__zohocrm_account.sql"
     links = "models/links/flows/link_webcrm_organisation__zohocrm_account.sql"
     assert f"{candidates}: missing" in missing and f"{links}: missing" in missing
 
