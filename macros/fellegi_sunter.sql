@@ -32,12 +32,39 @@
     of one household share surname, address, phone and often the mailbox; two companies of one office building
     share address, switchboard and accountant's mailbox: the fields that tell them apart are the first name or the
     birth date, the company name or the org number. Where that field contradicts (level `else`), the pair is
-    listed for review, not linked, however much else agrees.
+    listed for review, not linked, however much else agrees. For companies also: two org numbers of one country
+    that differ are two companies, whatever else agrees (the org number comparison is left out where the records'
+    countries differ: numbers of two registries do not contradict), and a company of the same name at another
+    address (postcode, or street where a side has no postcode) is a branch or a namesake until a person says
+    otherwise: they go to review.
 -#}
 {% macro match_guard(kind) -%}
     {{ return({
         'person': 'not (gamma_first_name = 0 and gamma_birth_date < 3)',
-        'company': 'not (gamma_name = 0 and gamma_org_number < 1)',
+        'company': 'gamma_org_number <> 0 and not (gamma_name = 0 and gamma_org_number < 1) and not '
+            ~ '(gamma_postcode = 0 or (gamma_postcode < 0 and gamma_street = 0))',
+    }[kind]) }}
+{%- endmacro %}
+
+{#-
+    How the parameters are estimated, per kind (macros/match_models.sql, match_parameters):
+      sessions  EM runs once per session, over the blocked pairs that agree exactly on the session's comparisons,
+                and estimates m for the others (a session's own comparisons say nothing there: every pair agrees);
+      u         `random`: u from random pairs throughout; `blocked`: re-estimated among the blocked pairs;
+      prior     `em`: the matches the last EM iteration expects; `one_to_one`: from the final m and u, each record
+                counting at most its best pair.
+    Persons: one session over all blocked pairs (a household shares little but surname and address; the pairs are
+    sparse, about two per record). Companies: blocks are dense (ten pairs a record at 1M × 1M: branches and
+    namesakes sharing name, domain, switchboard and accountant's mailbox), and one EM over them all learns "same
+    block", not "same company". So, as Splink trains, one session per strong key: pairs of one org number (nearly
+    all one company: m of everything else) and pairs of one name and postcode (m of the org number and the rest);
+    u stays what chance agreement looks like, and a company is one record on the other side, however many branches
+    its blocks hold.
+-#}
+{% macro match_training(kind) -%}
+    {{ return({
+        'person': {'sessions': [[]], 'u': 'blocked', 'prior': 'em'},
+        'company': {'sessions': [['org_number'], ['name', 'postcode']], 'u': 'random', 'prior': 'one_to_one'},
     }[kind]) }}
 {%- endmacro %}
 
@@ -75,10 +102,7 @@
 
 
 {#- The flows matched probabilistically, per kind: flow id → [source side, target side] (checked against
-    seeds/flows.csv at run time). Persons only: the company comparisons below were built and measured, but on the
-    1M × 1M company benchmark (flow 13, about ten blocked pairs per record) EM settled on "same block" rather than
-    "same company" (5.2M expected matches in 9.8M pairs) and linked 9,429 wrong pairs; company flows keep their
-    exact rules until the estimation is made robust to dense blocking (benchmarks/RESULTS.md, issue #14). -#}
+    seeds/flows.csv at run time). -#}
 {% macro matching_flows(kind) -%}
     {{ return({
         'person': {
@@ -87,6 +111,12 @@
             7: ['customcrm__contacts', 'crmoffice__contacts'],
             11: ['poweroffice__customers', 'zohocrm__contacts'],
             12: ['customcrm__contacts', 'exact__contacts'],
+        },
+        'company': {
+            1: ['zohocrm__accounts', 'customcrm__customers'],
+            4: ['webcrm__organisations', 'customcrm__customers'],
+            9: ['poweroffice__customers', 'zohocrm__accounts'],
+            13: ['customcrm__customers', 'exact__accounts'],
         },
     }[kind]) }}
 {%- endmacro %}
@@ -198,7 +228,8 @@
             {'label': 'else', 'm': 0.03, 'u': 0.967},
         ]},
         {'name': 'org_number',
-            'null_if': '(s.org_number is null and s.vat_number is null) or (t.org_number is null and t.vat_number is null)',
+            'null_if': 'not ((s.org_number is not null and t.org_number is not null) or (s.vat_number is not null'
+                ~ ' and t.vat_number is not null)) or s.country_code <> t.country_code',
             'levels': [
             {'label': 'exact', 'when': _fs_exact('org_number') ~ ' or ' ~ _fs_exact('vat_number'),
                 'm': 0.95, 'u': 0.0001},

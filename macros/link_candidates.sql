@@ -93,8 +93,8 @@
 {%- if kind == 'person' -%}
     {%- do lookups.update({'int_shared_names': ref('int_shared_names')}) -%}
 {%- endif -%}
-{%- if kind == 'person' -%}
-    {%- do lookups.update({'scores': ref('int_match_scores__person')}) -%}
+{%- if kind in ['person', 'company'] -%}
+    {%- do lookups.update({'scores': ref('int_match_scores__' ~ kind)}) -%}
 {%- endif -%}
 {%- set no_score = 'cast(null as ' ~ dbt.type_float() ~ ') as match_weight, cast(null as ' ~ dbt.type_float()
     ~ ') as match_probability' -%}
