@@ -35,14 +35,14 @@
     listed for review, not linked, however much else agrees. For companies also: two org numbers of one country
     that differ are two companies, whatever else agrees (the org number comparison is left out where the records'
     countries differ: numbers of two registries do not contradict), and a company of the same name at another
-    address (postcode, or street where a side has no postcode) is a branch or a namesake until a person says
-    otherwise: they go to review.
+    address (another postcode, or a street less than 0.9 similar) is a branch or a namesake until a person says
+    otherwise: they go to review. A big city's postcode covers many streets, so the street counts on its own.
 -#}
 {% macro match_guard(kind) -%}
     {{ return({
         'person': 'not (gamma_first_name = 0 and gamma_birth_date < 3)',
-        'company': 'gamma_org_number <> 0 and not (gamma_name = 0 and gamma_org_number < 1) and not '
-            ~ '(gamma_postcode = 0 or (gamma_postcode < 0 and gamma_street = 0))',
+        'company': 'gamma_org_number <> 0 and not (gamma_name = 0 and gamma_org_number < 1)'
+            ~ ' and not (gamma_postcode = 0 or gamma_street in (0, 1))',
     }[kind]) }}
 {%- endmacro %}
 
