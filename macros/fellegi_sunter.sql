@@ -326,8 +326,10 @@
 
 
 {#- Every pair of records (from the relations `sources` and `targets`) that one of the kind's blocking rules puts
-    in one block, once, with the first rule that did (blocked_by, 1-based). -#}
-{% macro blocked_pairs(kind, sources, targets) -%}
+    in one block, once, with the first rule that did (blocked_by, 1-based). `settled`: a relation of (source_id,
+    target_id) whose records are left out after the blocks are counted (so the pairs of the others stay the same),
+    before the join. -#}
+{% macro blocked_pairs(kind, sources, targets, settled=none) -%}
     {%- set rules = match_blocking_rules(kind) -%}
     select source_id, target_id, min(rule) as blocked_by
     from (
@@ -353,6 +355,10 @@
             where {{ t_exprs | join(' is not null and ') }} is not null
         ) as t on t.block_key = s.block_key
         where s.n <= {{ match_block_cap() }} and t.n <= {{ match_block_cap() }}
+        {%- if settled %}
+            and s.record_id not in (select source_id from {{ settled }})
+            and t.record_id not in (select target_id from {{ settled }})
+        {%- endif %}
         {%- endfor %}
     ) as blocked
     group by source_id, target_id

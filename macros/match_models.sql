@@ -3,7 +3,8 @@
     (person, company) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
     are in macros/fellegi_sunter.sql.
 
-      int_match_pairs__<kind>          blocked candidate pairs and their comparison levels
+      int_match_pairs__<kind>          blocked candidate pairs and their comparison levels (records an earlier
+                                       run linked or an override forces left out: nothing pairs them again)
       int_match_random_pairs__<kind>   random pairs (a hash sample of each side) and their levels: u
       int_match_parameters__<kind>     m by EM over the blocked pairs, u from the random pairs, the weights
       int_match_scores__<kind>         every blocked pair's match weight, probability and evidence
@@ -33,6 +34,7 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 
 {% macro match_pairs(kind) -%}
 {%- set flows = matching_flows(kind) -%}
+{%- set text = dbt.type_string() -%}
 with
 {{ _match_flow_ctes(kind) }}
 {%- for flow_id in flows %}
@@ -51,6 +53,21 @@ tf_{{ flow_id }}_{{ column }} as (
 ),
 {%- endfor %}
 
+{#- Records an earlier run linked or an override forces: no rule of this run pairs them (link_candidates), so their
+    pairs are not built. Read by name, as the candidates do: the link model comes after this one. #}
+settled_{{ flow_id }} as {{ cte_materialized() }} (
+    with forbidden as (
+        select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
+        from {{ ref('link_overrides') }}
+        where flow_id = {{ flow_id }} and action = 'forbid'
+    )
+    {{ linked_before(flow_config(flow_id)) }}
+    union all
+    select cast(source_id as {{ text }}), cast(target_id as {{ text }})
+    from {{ ref('link_overrides') }}
+    where flow_id = {{ flow_id }} and action = 'force'
+),
+
 pairs_{{ flow_id }} as (
     select
         {{ flow_id }} as flow_id,
@@ -62,7 +79,7 @@ pairs_{{ flow_id }} as (
         case when s.{{ column }} = t.{{ column }} then tf_{{ column }}.frequency end as tf_{{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as b
+    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id, 'settled_' ~ flow_id) }}) as b
     inner join sources_{{ flow_id }} as s on s.record_id = b.source_id
     inner join targets_{{ flow_id }} as t on t.record_id = b.target_id
     {%- for column in _tf_columns(kind) %}
@@ -148,11 +165,12 @@ select * from all_pairs
     match_training(kind) in macros/fellegi_sunter.sql says:
       u   the share of random pairs (int_match_random_pairs__<kind>) at the level: what chance agreement looks like
           (at least 1 / the sampled pairs: a level the sample never shows is rare, not impossible);
-      m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
-          (int_match_pairs__<kind>; a hash sample of match_em_pairs() where a flow has more), one EM per training
-          session: the sampled pairs that agree exactly on the session's comparisons, which that session leaves out
-          (Splink's training blocks). Each iteration scores every pair with the current m, u and the session's
-          share of matches, then sets m to the levels' shares among the pairs weighted by their match probability.
+      m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs (a hash
+          sample of match_em_pairs() where a flow has more, drawn from the blocking keys: int_match_pairs__<kind>
+          holds only the pairs still to score), one EM per training session: the sampled pairs that agree exactly
+          on the session's comparisons, which that session leaves out (Splink's training blocks). Each iteration
+          scores every pair with the current m, u and the session's share of matches, then sets m to the levels'
+          shares among the pairs weighted by their match probability.
           u stays the random pairs' (`u: random`) or is re-estimated among the blocked pairs (`u: blocked`, which
           agree on their blocking keys more than random pairs do, so EM separates the two classes there). A
           comparison's m pools the expected matches of every session that estimates it;
@@ -168,7 +186,6 @@ select * from all_pairs
 {%- set training = match_training(kind) -%}
 {%- set prior = match_prior_pairs() -%}
 {%- set iterations = match_em_iterations() -%}
-{%- set pairs = ref('int_match_pairs__' ~ kind) -%}
 {%- set random_pairs = ref('int_match_random_pairs__' ~ kind) -%}
 {%- set estimated = [] -%}
 {%- for session in training.sessions -%}
@@ -178,6 +195,7 @@ select * from all_pairs
     {%- endfor -%}
 {%- endfor -%}
 with
+{{ _match_flow_ctes(kind) }}
 
 levels as (
     {{ comparison_level_rows(kind) }}
@@ -223,19 +241,29 @@ u as (
     ) as estimated
 ),
 
-{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them. #}
-em_pairs as {{ cte_materialized() }} (
-    select *
+{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them, taken
+    from the blocked ids before any comparison is computed, so EM costs the same however many pairs a flow has. #}
+{%- for flow_id in flow_ids %}
+
+em_pairs_{{ flow_id }} as (
+    select {{ flow_id }} as flow_id, sampled.source_id, sampled.target_id, sampled.blocked_pairs,
+        {{ comparison_levels(kind) }}
     from (
-        select
-            blocked.*,
-            row_number() over (
-                partition by flow_id order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
-            ) as sample_rank,
-            count(*) over (partition by flow_id) as blocked_pairs
-        from {{ pairs }} as blocked
-    ) as ranked
-    where sample_rank <= {{ match_em_pairs() }}
+        select source_id, target_id, count(*) over () as blocked_pairs
+        from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as blocked
+        order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
+        limit {{ match_em_pairs() }}
+    ) as sampled
+    inner join sources_{{ flow_id }} as s on s.record_id = sampled.source_id
+    inner join targets_{{ flow_id }} as t on t.record_id = sampled.target_id
+),
+{%- endfor %}
+
+em_pairs as {{ cte_materialized() }} (
+    {%- for flow_id in flow_ids %}
+    select * from em_pairs_{{ flow_id }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 pair_levels as {{ cte_materialized() }} (
