@@ -36,14 +36,41 @@
     not linked, however much else agrees. For persons a first name contradicts when it is only an initial or under
     0.9 similar (the bar of the exact rules' same first name: Jørgen / John and Anne / Anna are two people of one
     family as often as one person), not when it is a known variant, one edit away or the surname swapped in; birth
-    dates that agree or are one digit apart outweigh it.
+    dates that agree or are one digit apart outweigh it. For companies: two org numbers of one country that differ are two companies,
+    whatever else agrees (the org number comparison is left out where the records' countries differ: numbers of two
+    registries do not contradict), and a company of the same name at another address (another postcode, or a street
+    less than 0.9 similar) is a branch or a namesake until a person says otherwise: they go to review. A big city's
+    postcode covers many streets, so the street counts on its own.
 -#}
 {% macro match_guard(kind) -%}
     {{ return({
         'person': 'not (gamma_first_name in (' ~ comparison_level('person', 'first_name', 'jaro_winkler_0.8') ~ ', '
             ~ comparison_level('person', 'first_name', 'initial') ~ ', 0) and gamma_birth_date < '
             ~ comparison_level('person', 'birth_date', 'one_digit') ~ ')',
-        'company': 'not (gamma_name = 0 and gamma_org_number < 1)',
+        'company': 'gamma_org_number <> 0 and not (gamma_name = 0 and gamma_org_number < 1)'
+            ~ ' and not (gamma_postcode = 0 or gamma_street in (0, 1))',
+    }[kind]) }}
+{%- endmacro %}
+
+{#-
+    How the parameters are estimated, per kind (macros/match_models.sql, match_parameters):
+      sessions  EM runs once per session, over the blocked pairs that agree exactly on the session's comparisons,
+                and estimates m for the others (a session's own comparisons say nothing there: every pair agrees);
+      u         `random`: u from random pairs throughout; `blocked`: re-estimated among the blocked pairs;
+      prior     `em`: the matches the last EM iteration expects; `one_to_one`: from the final m and u, each record
+                counting at most its best pair.
+    Persons: one session over all blocked pairs (a household shares little but surname and address; the pairs are
+    sparse, about two per record). Companies: blocks are dense (ten pairs a record at 1M × 1M: branches and
+    namesakes sharing name, domain, switchboard and accountant's mailbox), and one EM over them all learns "same
+    block", not "same company". So, as Splink trains, one session per strong key: pairs of one org number (nearly
+    all one company: m of everything else) and pairs of one name and postcode (m of the org number and the rest);
+    u stays what chance agreement looks like, and a company is one record on the other side, however many branches
+    its blocks hold.
+-#}
+{% macro match_training(kind) -%}
+    {{ return({
+        'person': {'sessions': [[]], 'u': 'blocked', 'prior': 'em'},
+        'company': {'sessions': [['org_number'], ['name', 'postcode']], 'u': 'random', 'prior': 'one_to_one'},
     }[kind]) }}
 {%- endmacro %}
 
@@ -81,11 +108,7 @@
 
 
 {#- The flows matched probabilistically, per kind: flow id → [source side, target side], the flows of that kind
-    whose match_rule in seeds/flows.csv names `probabilistic` (declared_flows, macros/flows.sql). Persons only so
-    far: the company comparisons below were built and measured, but on the 1M × 1M company benchmark (flow 13,
-    about ten blocked pairs per record) EM settled on "same block" rather than "same company" (5.2M expected
-    matches in 9.8M pairs) and linked 9,429 wrong pairs; company flows keep their exact rules until the estimation
-    is made robust to dense blocking (benchmarks/RESULTS.md, issue #14). -#}
+    whose match_rule in seeds/flows.csv names `probabilistic` (declared_flows, macros/flows.sql). -#}
 {% macro matching_flows(kind) -%}
     {%- set flows = {} -%}
     {%- for flow in declared_flows() if flow.kind == kind and flow.probabilistic -%}
@@ -223,7 +246,8 @@
             {'label': 'else', 'm': 0.03, 'u': 0.967},
         ]},
         {'name': 'org_number',
-            'null_if': '(s.org_number is null and s.vat_number is null) or (t.org_number is null and t.vat_number is null)',
+            'null_if': 'not ((s.org_number is not null and t.org_number is not null) or (s.vat_number is not null'
+                ~ ' and t.vat_number is not null)) or s.country_code <> t.country_code',
             'levels': [
             {'label': 'exact', 'when': _fs_exact('org_number') ~ ' or ' ~ _fs_exact('vat_number'),
                 'm': 0.95, 'u': 0.0001},
@@ -330,8 +354,10 @@
 
 
 {#- Every pair of records (from the relations `sources` and `targets`) that one of the kind's blocking rules puts
-    in one block, once, with the first rule that did (blocked_by, 1-based). -#}
-{% macro blocked_pairs(kind, sources, targets) -%}
+    in one block, once, with the first rule that did (blocked_by, 1-based). `settled`: a relation of (source_id,
+    target_id) whose records are left out after the blocks are counted (so the pairs of the others stay the same),
+    before the join. -#}
+{% macro blocked_pairs(kind, sources, targets, settled=none) -%}
     {%- set rules = match_blocking_rules(kind) -%}
     select source_id, target_id, min(rule) as blocked_by
     from (
@@ -357,6 +383,10 @@
             where {{ t_exprs | join(' is not null and ') }} is not null
         ) as t on t.block_key = s.block_key
         where s.n <= {{ match_block_cap() }} and t.n <= {{ match_block_cap() }}
+        {%- if settled %}
+            and s.record_id not in (select source_id from {{ settled }})
+            and t.record_id not in (select target_id from {{ settled }})
+        {%- endif %}
         {%- endfor %}
     ) as blocked
     group by source_id, target_id

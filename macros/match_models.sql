@@ -1,9 +1,10 @@
 {#-
     The bodies of the probabilistic matching models (models/intermediate/matching/), one model per kind of record
-    (person, for now) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
+    (person, company) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
     are in macros/fellegi_sunter.sql.
 
-      int_match_pairs__<kind>          blocked candidate pairs and their comparison levels
+      int_match_pairs__<kind>          blocked candidate pairs and their comparison levels (records an earlier
+                                       run linked or an override forces left out: nothing pairs them again)
       int_match_random_pairs__<kind>   random pairs (a hash sample of each side) and their levels: u
       int_match_parameters__<kind>     m by EM over the blocked pairs, u from the random pairs, the weights
       int_match_scores__<kind>         every blocked pair's match weight, probability and evidence
@@ -32,6 +33,7 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 
 {% macro match_pairs(kind) -%}
 {%- set flows = matching_flows(kind) -%}
+{%- set text = dbt.type_string() -%}
 with
 {{ _match_flow_ctes(kind) }}
 {%- for flow_id in flows %}
@@ -50,6 +52,21 @@ tf_{{ flow_id }}_{{ column }} as (
 ),
 {%- endfor %}
 
+{#- Records an earlier run linked or an override forces: no rule of this run pairs them (link_candidates), so their
+    pairs are not built. Read as the previous run left them (source previous_links), as the candidates do. #}
+settled_{{ flow_id }} as {{ cte_materialized() }} (
+    with forbidden as (
+        select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
+        from {{ ref('link_overrides') }}
+        where flow_id = {{ flow_id }} and action = 'forbid'
+    )
+    {{ linked_before(flow_id) }}
+    union all
+    select cast(source_id as {{ text }}), cast(target_id as {{ text }})
+    from {{ ref('link_overrides') }}
+    where flow_id = {{ flow_id }} and action = 'force'
+),
+
 pairs_{{ flow_id }} as (
     select
         {{ flow_id }} as flow_id,
@@ -61,7 +78,7 @@ pairs_{{ flow_id }} as (
         case when s.{{ column }} = t.{{ column }} then tf_{{ column }}.frequency end as tf_{{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as b
+    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id, 'settled_' ~ flow_id) }}) as b
     inner join sources_{{ flow_id }} as s on s.record_id = b.source_id
     inner join targets_{{ flow_id }} as t on t.record_id = b.target_id
     {%- for column in _tf_columns(kind) %}
@@ -120,39 +137,65 @@ select * from all_pairs
 {%- endmacro %}
 
 
-{#- Pairs as one row per (pair, comparison) with a level: what the estimation counts. -#}
-{% macro _unpivot_levels(kind, relation, ids) -%}
-    {%- for comparison in match_comparisons(kind) %}
+{#- Pairs as one row per (pair, comparison) with a level: what the estimation counts. `skip`: comparisons left
+    out (a training session's own, which its pairs agree on by construction). -#}
+{% macro _unpivot_levels(kind, relation, ids, where='true', skip=[]) -%}
+    {%- for comparison in match_comparisons(kind) if comparison.name not in skip %}
     select flow_id, {{ ids }}'{{ comparison.name }}' as comparison, gamma_{{ comparison.name }} as level
     from {{ relation }}
-    where gamma_{{ comparison.name }} >= 0
+    where gamma_{{ comparison.name }} >= 0 and {{ where }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
 
 
+{#- The condition that a pair agrees exactly (its top level) on each of the comparisons named. -#}
+{% macro _agrees_exactly(kind, names) -%}
+    {%- set parts = [] -%}
+    {%- for comparison in match_comparisons(kind) if comparison.name in names -%}
+        {%- do parts.append('gamma_' ~ comparison.name ~ ' = ' ~ (comparison.levels | length - 1)) -%}
+    {%- endfor -%}
+    {{ return(parts | join(' and ') or 'true') }}
+{%- endmacro %}
+
+
 {#-
-    m and u per flow, comparison and level, and the prior, estimated from the flow's own records:
+    m and u per flow, comparison and level, and the prior, estimated from the flow's own records, as
+    match_training(kind) in macros/fellegi_sunter.sql says:
       u   the share of random pairs (int_match_random_pairs__<kind>) at the level: what chance agreement looks like
           (at least 1 / the sampled pairs: a level the sample never shows is rare, not impossible);
-      m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs
-          (int_match_pairs__<kind>; a hash sample of match_em_pairs() where a flow has more): each iteration
-          scores every pair with the current m (and a u of the blocked pairs, which agree on their blocking keys
-          more than random pairs do, so EM separates the two classes there), lets a record's pairs expect one match at
-          most between them (a record is one thing), then sets m to the levels' shares among the pairs weighted by
-          their match probability;
-      prior  the expected number of matches (the sum of the last iteration's probabilities) over all possible
-          pairs of the flow.
+      m   the share of matching pairs at the level, by expectation maximisation over the blocked pairs (a hash
+          sample of match_em_pairs() where a flow has more, drawn from the blocking keys: int_match_pairs__<kind>
+          holds only the pairs still to score), one EM per training session: the sampled pairs that agree exactly
+          on the session's comparisons, which that session leaves out (Splink's training blocks). Each iteration
+          scores every pair with the current m, u and the session's share of matches, lets a record's pairs
+          expect one match at most between them (a record is one thing), then sets m to the levels' shares among
+          the pairs weighted by their match probability.
+          u stays the random pairs' (`u: random`) or is re-estimated among the blocked pairs (`u: blocked`, which
+          agree on their blocking keys more than random pairs do, so EM separates the two classes there). A
+          comparison's m pools the expected matches of every session that estimates it;
+      prior  the expected number of matches over all possible pairs of the flow: the sum of the last iteration's
+          probabilities (`prior: em`, one session over all blocked pairs), or (`prior: one_to_one`) from the final
+          m and u, each record counting at most its best pair (a record is one thing on the other side, however
+          many branches and namesakes its blocks hold), at most the smaller side's records.
     Each estimate is smoothed towards the starting values in macros/fellegi_sunter.sql with the weight of
     match_prior_pairs() pairs, so a level no pair has shows no infinite weight and a tiny flow still scores.
 -#}
 {% macro match_parameters(kind) -%}
 {%- set flow_ids = matching_flows(kind).keys() | list -%}
+{%- set training = match_training(kind) -%}
 {%- set prior = match_prior_pairs() -%}
 {%- set iterations = match_em_iterations() -%}
-{%- set pairs = ref('int_match_pairs__' ~ kind) -%}
 {%- set random_pairs = ref('int_match_random_pairs__' ~ kind) -%}
+{%- set estimated = [] -%}
+{%- for session in training.sessions -%}
+    {%- set session_id = loop.index -%}
+    {%- for comparison in match_comparisons(kind) if comparison.name not in session -%}
+        {%- do estimated.append("(" ~ session_id ~ ", '" ~ comparison.name ~ "')") -%}
+    {%- endfor -%}
+{%- endfor -%}
 with
+{{ _match_flow_ctes(kind) }}
 
 levels as (
     {{ comparison_level_rows(kind) }}
@@ -162,6 +205,14 @@ grid as (
     select flows.flow_id, levels.*
     from (select * from (values ({{ flow_ids | join('), (') }})) as f (flow_id)) as flows
     cross join levels
+),
+
+{#- Per training session, the levels it estimates. #}
+session_grid as (
+    select sessions.session, grid.*
+    from grid
+    inner join (select * from (values {{ estimated | join(', ') }}) as s (session, comparison)) as sessions
+        on sessions.comparison = grid.comparison
 ),
 
 random_levels as (
@@ -190,44 +241,63 @@ u as (
     ) as estimated
 ),
 
-{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them. #}
-em_pairs as {{ cte_materialized() }} (
-    select *
+{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them, taken
+    from the blocked ids before any comparison is computed, so EM costs the same however many pairs a flow has. #}
+{%- for flow_id in flow_ids %}
+
+em_pairs_{{ flow_id }} as (
+    select {{ flow_id }} as flow_id, sampled.source_id, sampled.target_id, sampled.blocked_pairs,
+        {{ comparison_levels(kind) }}
     from (
-        select
-            blocked.*,
-            row_number() over (
-                partition by flow_id order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
-            ) as sample_rank,
-            count(*) over (partition by flow_id) as blocked_pairs
-        from {{ pairs }} as blocked
-    ) as ranked
-    where sample_rank <= {{ match_em_pairs() }}
+        select source_id, target_id, count(*) over () as blocked_pairs
+        from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as blocked
+        order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
+        limit {{ match_em_pairs() }}
+    ) as sampled
+    inner join sources_{{ flow_id }} as s on s.record_id = sampled.source_id
+    inner join targets_{{ flow_id }} as t on t.record_id = sampled.target_id
+),
+{%- endfor %}
+
+em_pairs as {{ cte_materialized() }} (
+    {%- for flow_id in flow_ids %}
+    select * from em_pairs_{{ flow_id }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 pair_levels as {{ cte_materialized() }} (
-    {{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ') }}
+    {%- for session in training.sessions %}
+    select {{ loop.index }} as session, *
+    from (
+        {{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ', _agrees_exactly(kind, session), session) }}
+    ) as session_{{ loop.index }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 em_0 as (
-    select grid.flow_id, grid.comparison, grid.level, grid.m_start as m, u.u as u_blocked, 0.1 as match_share
-    from grid
-    inner join u on u.flow_id = grid.flow_id and u.comparison = grid.comparison and u.level = grid.level
+    select
+        g.flow_id, g.session, g.comparison, g.level, g.m_start as m, u.u as u_blocked, 0.1 as match_share
+    from session_grid as g
+    inner join u on u.flow_id = g.flow_id and u.comparison = g.comparison and u.level = g.level
 ),
 {%- for i in range(1, iterations + 1) %}
 
 scored_{{ i }} as {{ cte_materialized() }} (
-    select flow_id, source_id, target_id, 1.0 / (1.0 + exp(-least(greatest(w, -50.0), 50.0))) as p
+    select flow_id, session, source_id, target_id, 1.0 / (1.0 + exp(-least(greatest(w, -50.0), 50.0))) as p
     from (
         select
             pl.flow_id,
+            pl.session,
             pl.source_id,
             pl.target_id,
             sum(ln(e.m / e.u_blocked)) + ln(max(e.match_share) / (1.0 - max(e.match_share))) as w
         from pair_levels as pl
         inner join em_{{ i - 1 }} as e
-            on e.flow_id = pl.flow_id and e.comparison = pl.comparison and e.level = pl.level
-        group by pl.flow_id, pl.source_id, pl.target_id
+            on e.flow_id = pl.flow_id and e.session = pl.session and e.comparison = pl.comparison
+            and e.level = pl.level
+        group by pl.flow_id, pl.session, pl.source_id, pl.target_id
     ) as scored
 ),
 
@@ -237,68 +307,163 @@ scored_{{ i }} as {{ cte_materialized() }} (
 probability_{{ i }} as {{ cte_materialized() }} (
     select
         flow_id,
+        session,
         source_id,
         target_id,
         p / greatest(
             1.0,
-            sum(p) over (partition by flow_id, source_id),
-            sum(p) over (partition by flow_id, target_id)
+            sum(p) over (partition by flow_id, session, source_id),
+            sum(p) over (partition by flow_id, session, target_id)
         ) as p
     from scored_{{ i }}
 ),
 
 expected_{{ i }} as (
-    select pl.flow_id, pl.comparison, pl.level, sum(pr.p) as matches, sum(1.0 - pr.p) as non_matches
+    select pl.flow_id, pl.session, pl.comparison, pl.level, sum(pr.p) as matches, sum(1.0 - pr.p) as non_matches
     from pair_levels as pl
     inner join probability_{{ i }} as pr
-        on pr.flow_id = pl.flow_id and pr.source_id = pl.source_id and pr.target_id = pl.target_id
-    group by pl.flow_id, pl.comparison, pl.level
+        on pr.flow_id = pl.flow_id and pr.session = pl.session and pr.source_id = pl.source_id
+        and pr.target_id = pl.target_id
+    group by pl.flow_id, pl.session, pl.comparison, pl.level
 ),
+{%- if i < iterations %}
 
 em_{{ i }} as (
+    select
+        g.flow_id,
+        g.session,
+        g.comparison,
+        g.level,
+        (coalesce(x.matches, 0) + {{ prior }} * g.m_start)
+            / (coalesce(sum(x.matches) over (partition by g.flow_id, g.session, g.comparison), 0) + {{ prior }})
+            as m,
+        {%- if training.u == 'blocked' %}
+        (coalesce(x.non_matches, 0) + {{ prior }} * g.u_start)
+            / (coalesce(sum(x.non_matches) over (partition by g.flow_id, g.session, g.comparison), 0) + {{ prior }})
+            as u_blocked,
+        {%- else %}
+        u.u as u_blocked,
+        {%- endif %}
+        coalesce(share.match_share, 0.1) as match_share
+    from session_grid as g
+    inner join u on u.flow_id = g.flow_id and u.comparison = g.comparison and u.level = g.level
+    left join expected_{{ i }} as x
+        on x.flow_id = g.flow_id and x.session = g.session and x.comparison = g.comparison and x.level = g.level
+    left join (
+        select flow_id, session, least(greatest(avg(p), 0.001), 0.999) as match_share
+        from probability_{{ i }}
+        group by flow_id, session
+    ) as share on share.flow_id = g.flow_id and share.session = g.session
+),
+{%- endif %}
+{%- endfor %}
+
+{#- m pooled over the sessions that estimate it. #}
+m as (
     select
         grid.flow_id,
         grid.comparison,
         grid.level,
         (coalesce(x.matches, 0) + {{ prior }} * grid.m_start)
-            / (coalesce(sum(x.matches) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }}) as m,
-        (coalesce(x.non_matches, 0) + {{ prior }} * grid.u_start)
-            / (coalesce(sum(x.non_matches) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }})
-            as u_blocked,
-        coalesce(share.match_share, 0.1) as match_share
+            / (coalesce(sum(x.matches) over (partition by grid.flow_id, grid.comparison), 0) + {{ prior }}) as m
     from grid
-    left join expected_{{ i }} as x
-        on x.flow_id = grid.flow_id and x.comparison = grid.comparison and x.level = grid.level
     left join (
-        select flow_id, least(greatest(avg(p), 0.001), 0.999) as match_share
-        from probability_{{ i }}
-        group by flow_id
-    ) as share on share.flow_id = grid.flow_id
+        select flow_id, comparison, level, sum(matches) as matches
+        from expected_{{ iterations }}
+        group by flow_id, comparison, level
+    ) as x on x.flow_id = grid.flow_id and x.comparison = grid.comparison and x.level = grid.level
 ),
-{%- endfor %}
 
-{#- The matches EM expects among the sampled pairs, scaled up to all of the flow's blocked pairs. #}
-flow_totals as (
+sizes as (
     select
         r.flow_id,
         max(r.source_records) as source_records,
         max(r.target_records) as target_records,
-        coalesce(max(expected.matches * expected.blocked_pairs / expected.sampled_pairs), 0) as expected_matches,
-        coalesce(max(expected.blocked_pairs), 0) as blocked_pairs
+        coalesce(max(sampled.blocked_pairs), 0) as blocked_pairs,
+        coalesce(max(sampled.sampled_pairs), 0) as sampled_pairs
     from {{ random_pairs }} as r
     left join (
-        select
-            pr.flow_id,
-            sum(pr.p) as matches,
-            count(*) as sampled_pairs,
-            max(sampled.blocked_pairs) as blocked_pairs
-        from probability_{{ iterations }} as pr
-        inner join em_pairs as sampled
-            on sampled.flow_id = pr.flow_id and sampled.source_id = pr.source_id and sampled.target_id = pr.target_id
-        group by pr.flow_id
-    ) as expected on expected.flow_id = r.flow_id
+        select flow_id, max(blocked_pairs) as blocked_pairs, count(*) as sampled_pairs
+        from em_pairs
+        group by flow_id
+    ) as sampled on sampled.flow_id = r.flow_id
     group by r.flow_id
 ),
+{%- if training.prior == 'em' %}
+
+{#- The matches EM expects among the sampled pairs, scaled up to all of the flow's blocked pairs. #}
+flow_totals as (
+    select
+        sizes.*,
+        coalesce(expected.matches * sizes.blocked_pairs / nullif(sizes.sampled_pairs, 0), 0) as expected_matches
+    from sizes
+    left join (
+        select flow_id, sum(p) as matches from probability_{{ iterations }} group by flow_id
+    ) as expected on expected.flow_id = sizes.flow_id
+),
+{%- else %}
+
+{#- Every sampled pair's weight from the final m and u, without the prior. #}
+final_weights as {{ cte_materialized() }} (
+    select pl.flow_id, pl.source_id, pl.target_id, sum(ln(m.m / u.u)) as w
+    from ({{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ') }}) as pl
+    inner join m on m.flow_id = pl.flow_id and m.comparison = pl.comparison and m.level = pl.level
+    inner join u on u.flow_id = pl.flow_id and u.comparison = pl.comparison and u.level = pl.level
+    group by pl.flow_id, pl.source_id, pl.target_id
+),
+
+matches_0 as (
+    select flow_id, least(source_records, target_records) as matches from sizes
+),
+{%- for i in range(1, iterations + 1) %}
+
+probability_one_to_one_{{ i }} as {{ cte_materialized() }} (
+    select fw.flow_id, fw.source_id, fw.target_id, 1.0 / (1.0 + exp(-least(greatest(fw.w + prior.w, -50.0), 50.0))) as p
+    from final_weights as fw
+    inner join (
+        select flow_id, ln(probability / (1.0 - probability)) as w
+        from (
+            select
+                sizes.flow_id,
+                least(greatest(last_step.matches, 1.0) / (1.0 * sizes.source_records * sizes.target_records), 0.5)
+                    as probability
+            from sizes
+            inner join matches_{{ i - 1 }} as last_step on last_step.flow_id = sizes.flow_id
+        ) as flow_prior
+    ) as prior on prior.flow_id = fw.flow_id
+),
+
+{#- The matches the prior of the last step implies: a record's best pair's probability each, the smaller of the two
+    sides' sums, scaled from the sample to all blocked pairs, at most one per record of the smaller side. #}
+matches_{{ i }} as (
+    select
+        sizes.flow_id,
+        least(
+            coalesce(least(best.by_source, best.by_target) * sizes.blocked_pairs / nullif(sizes.sampled_pairs, 0), 0),
+            least(sizes.source_records, sizes.target_records)
+        ) as matches
+    from sizes
+    left join (
+        select
+            flow_id,
+            sum(case when side = 's' then p end) as by_source,
+            sum(case when side = 't' then p end) as by_target
+        from (
+            select flow_id, 's' as side, max(p) as p from probability_one_to_one_{{ i }} group by flow_id, source_id
+            union all
+            select flow_id, 't' as side, max(p) as p from probability_one_to_one_{{ i }} group by flow_id, target_id
+        ) as per_record
+        group by flow_id
+    ) as best on best.flow_id = sizes.flow_id
+),
+{%- endfor %}
+
+flow_totals as (
+    select sizes.*, matches_{{ iterations }}.matches as expected_matches
+    from sizes
+    inner join matches_{{ iterations }} on matches_{{ iterations }}.flow_id = sizes.flow_id
+),
+{%- endif %}
 
 priors as (
     {#- At least one match in all the pairs, so a flow where EM expects none still has a finite prior, and at most
@@ -322,9 +487,9 @@ select
     grid.level_label,
 
     ----------  parameters
-    em.m as m_probability,
+    m.m as m_probability,
     u.u as u_probability,
-    {{ log2('em.m / u.u') }} as match_weight,
+    {{ log2('m.m / u.u') }} as match_weight,
     grid.has_tf,
 
     ----------  the flow's prior
@@ -336,8 +501,7 @@ select
     priors.target_records,
     {{ iterations }} as em_iterations
 from grid
-inner join em_{{ iterations }} as em
-    on em.flow_id = grid.flow_id and em.comparison = grid.comparison and em.level = grid.level
+inner join m on m.flow_id = grid.flow_id and m.comparison = grid.comparison and m.level = grid.level
 inner join u on u.flow_id = grid.flow_id and u.comparison = grid.comparison and u.level = grid.level
 inner join priors on priors.flow_id = grid.flow_id
 {%- endmacro %}

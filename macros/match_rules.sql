@@ -117,8 +117,7 @@
     nothing contradicting: e-mail, mobile, phone, birth date, country, postcode, employer (at 10,000 records per
     entity the homonyms each system knows one of are what is left; a different phone number is what tells some). -#}
 {% macro match_rule_library() -%}
-{#- Fellegi–Sunter scores for the records no exact rule settled (macros/fellegi_sunter.sql), always the last rule;
-    persons only for now (see matching_flows). -#}
+{#- Fellegi–Sunter scores for the records no exact rule settled (macros/fellegi_sunter.sql), always the last rule. -#}
 {%- set probabilistic = {'name': 'probabilistic', 'probabilistic': true, 'guard': 'true'} -%}
 {{ return({
     'company': [
@@ -148,6 +147,7 @@
                        ['@.street', 'substr(@.name, 1, 3)'],
                        ['@.postcode', 'substr(@.name, 1, 8)'],
                    ]}},
+        probabilistic,
     ],
     'person': [
         {'name': 'email', 'keys': ['email'], 'shared_anywhere': 'int_shared_emails',

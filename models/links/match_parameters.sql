@@ -1,7 +1,6 @@
 {#-
     The probabilistic matching's parameters for analysts: per flow, comparison and level the m and u probabilities
-    and the weight a pair at that level gets (int_match_parameters__person; macros/fellegi_sunter.sql). Company
-    flows are not matched probabilistically yet (see matching_flows in macros/fellegi_sunter.sql).
+    and the weight a pair at that level gets (int_match_parameters__person, __company; macros/fellegi_sunter.sql).
 -#}
 
 with
@@ -9,6 +8,12 @@ with
 person as (
 
     select * from {{ ref('int_match_parameters__person') }}
+
+),
+
+company as (
+
+    select * from {{ ref('int_match_parameters__company') }}
 
 ),
 
@@ -42,5 +47,9 @@ select
     parameters.target_records,
     parameters.em_iterations
 
-from person as parameters
+from (
+    select * from person
+    union all
+    select * from company
+) as parameters
 inner join flows on flows.flow_id = parameters.flow_id
