@@ -43,13 +43,16 @@
     postcode covers many streets, so the street counts on its own.
 -#}
 {% macro match_guard(kind) -%}
-    {{ return({
-        'person': 'not (gamma_first_name in (' ~ comparison_level('person', 'first_name', 'jaro_winkler_0.8') ~ ', '
+    {#- Only the kind asked for is worked out: the person levels read the given-name variants (a ref). -#}
+    {%- if kind == 'person' -%}
+        {{ return('not (gamma_first_name in (' ~ comparison_level('person', 'first_name', 'jaro_winkler_0.8') ~ ', '
             ~ comparison_level('person', 'first_name', 'initial') ~ ', 0) and gamma_birth_date < '
-            ~ comparison_level('person', 'birth_date', 'one_digit') ~ ')',
-        'company': 'gamma_org_number <> 0 and not (gamma_name = 0 and gamma_org_number < 1)'
-            ~ ' and not (gamma_postcode = 0 or gamma_street in (0, 1))',
-    }[kind]) }}
+            ~ comparison_level('person', 'birth_date', 'one_digit') ~ ')') }}
+    {%- elif kind == 'company' -%}
+        {{ return('gamma_org_number <> 0 and not (gamma_name = 0 and gamma_org_number < 1)'
+            ~ ' and not (gamma_postcode = 0 or gamma_street in (0, 1))') }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error('match_guard: no guard for kind ' ~ kind) }}
 {%- endmacro %}
 
 {#-
