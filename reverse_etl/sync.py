@@ -148,14 +148,26 @@ class SyncReport:
         return errors
 
 
-def dbt_build() -> DbtBuild:
-    """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
-    the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises)."""
-    started = time.perf_counter()
+PROJECT = ("--project-dir", str(ROOT), "--profiles-dir", str(ROOT))
+
+
+def dbt_runner() -> dbtRunner:
+    """A dbt runner with the project parsed once: the project does not change during a sync, so no round's build
+    parses it again. A project that does not parse fails the first build with dbt's own message."""
     # profiles.yml reads the same variable; made absolute so the project directory does not move it.
     os.environ["DBT_DUCKDB_PATH"] = str(warehouse_path().resolve())
-    project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
-    result = dbtRunner().invoke(["build", "--exclude", "test_type:unit", *project, "--quiet", "--no-use-colors"])
+    parsed = dbtRunner().invoke(["parse", *PROJECT, "--quiet", "--no-use-colors"])
+    return dbtRunner(manifest=parsed.result) if parsed.success else dbtRunner()
+
+
+def dbt_build(runner: dbtRunner, *, seeds: bool) -> DbtBuild:
+    """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
+    the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises).
+    seeds=False leaves the seeds and their tests as the sync's first build loaded and tested them (the project
+    does not change during a sync)."""
+    started = time.perf_counter()
+    exclude = ["test_type:unit"] if seeds else ["test_type:unit", "path:seeds"]
+    result = runner.invoke(["build", "--exclude", *exclude, *PROJECT, "--quiet", "--no-use-colors"])
     failures: list[str] = []
     plan_built = False
     if result.exception is not None:
@@ -193,12 +205,14 @@ def sync(
         with Warehouse(wait=wait):
             pass  # another process holding the file stops the sync here, not in the middle of a round
         clients = _clients(systems, open_clients)
+        runner: dbtRunner | None = None
         for number in range(1, max_rounds + 1):
             steps = Steps()
             with console.status(f"round {number}: ingest"), timed(steps.ingest):
                 read = ingest(read_from, full_refresh=full_refresh and number == 1)
             with console.status(f"round {number}: dbt build"), timed(steps.dbt):
-                build = dbt_build()
+                runner = runner or dbt_runner()
+                build = dbt_build(runner, seeds=number == 1)
             current = Round(number, read, build, steps=steps)
             report.rounds.append(current)
             if not build.ok:
