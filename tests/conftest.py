@@ -21,9 +21,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     module's cost is what it declares: marked slow, and its timeout. Stable: a module's tests keep their order."""
 
     def cost(item: pytest.Item) -> tuple[bool, float]:
-        marks = getattr(item.module, "pytestmark", [])
+        marks = getattr(getattr(item, "module", None), "pytestmark", [])
         marks = marks if isinstance(marks, list) else [marks]
-        timeout = max((m.args[0] for m in marks if m.name == "timeout"), default=0)
+        timeout = max((m.args[0] if m.args else m.kwargs["timeout"] for m in marks if m.name == "timeout"), default=0)
         return (not any(m.name == "slow" for m in marks), -timeout)
 
     items.sort(key=cost)
