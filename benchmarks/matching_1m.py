@@ -310,7 +310,7 @@ def step_dbt(kind: Kind, folder: Path) -> dict[str, Any]:
     nodes = {r.node.name: round(r.execution_time, 2) for r in result.result.results}
     # The next sync round on unchanged data: the links of the first are settled, only the rest is matched again.
     started = time.perf_counter()
-    again = runner.invoke(["run", "--select", f"+{LINK_MODEL}", *common])
+    again = runner.invoke(["run", "--select", f"+{kind.link_model}", *common])
     next_round = time.perf_counter() - started
     if not again.success:
         raise RuntimeError(f"dbt run (next round) failed: {again.exception or again.result}")

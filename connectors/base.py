@@ -12,6 +12,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -55,6 +56,64 @@ class RetryPolicy:
         return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
 
 
+class ApiClock:
+    """This process's wall time split three ways, for the sync's "where the time went": waiting for the APIs'
+    limits (pace slots, 429s, backoff before a retry), waiting for their answers, and the rest (our own work).
+
+    A moment counts once, however many threads call at once: while any thread waits for a limit it is a limit
+    wait, else while any thread awaits an answer it is answer time. So the parts never sum past the wall time.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._limited = 0  # threads waiting for a limit now
+        self._answering = 0  # threads awaiting an answer now
+        self._since = time.perf_counter()
+        self._limit_seconds = 0.0
+        self._answer_seconds = 0.0
+
+    def _advance(self) -> None:
+        """Book the time since the last change to what the threads are doing (call with the lock held)."""
+        now = time.perf_counter()
+        if self._limited:
+            self._limit_seconds += now - self._since
+        elif self._answering:
+            self._answer_seconds += now - self._since
+        self._since = now
+
+    @contextmanager
+    def _counting(self, which: str) -> Iterator[None]:
+        with self._lock:
+            self._advance()
+            setattr(self, which, getattr(self, which) + 1)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._advance()
+                setattr(self, which, getattr(self, which) - 1)
+
+    @contextmanager
+    def limit_wait(self) -> Iterator[None]:
+        with self._counting("_limited"):
+            yield
+
+    @contextmanager
+    def answer_wait(self) -> Iterator[None]:
+        with self._counting("_answering"):
+            yield
+
+    def read(self) -> tuple[float, float]:
+        """Seconds waited so far for limits and for answers."""
+        with self._lock:
+            self._advance()
+            return self._limit_seconds, self._answer_seconds
+
+
+# One clock for every client of the process: ingest and push share it, and the sync reads it around each step.
+API_CLOCK = ApiClock()
+
+
 class Pace:
     """Evenly spaced call slots shared by every thread of one client: a paced client rarely draws a 429.
 
@@ -74,7 +133,8 @@ class Pace:
             slot = max(now, self._next)
             self._next = slot + self.interval
         if slot > now:
-            time.sleep(slot - now)
+            with API_CLOCK.limit_wait():
+                time.sleep(slot - now)
         return slot - now
 
     def defer(self, seconds: float) -> None:
@@ -131,7 +191,8 @@ class Client:
     ) -> dict[str, Any]:
         """POST a token request; the answer's JSON object, or CRMError (the API's own error text, never the form)."""
         try:
-            response = self.http.post(url, data=form, headers=headers or {})
+            with API_CLOCK.answer_wait():
+                response = self.http.post(url, data=form, headers=headers or {})
         except httpx.ConnectError as exc:
             raise CRMError(self.system, "token", None, self._unreachable(url, exc)) from exc
         body = json_object(response)
@@ -205,7 +266,8 @@ class Client:
             with self._count_lock:
                 self.calls += 1
             try:
-                response = self.http.request(method, self.url(path), headers=headers, **kwargs)
+                with API_CLOCK.answer_wait():
+                    response = self.http.request(method, self.url(path), headers=headers, **kwargs)
             except httpx.ConnectError as exc:
                 # Nothing listens there (or the name does not resolve): waiting will not change that.
                 raise CRMError(self.system, entity, None, self._unreachable(path, exc)) from exc
@@ -276,7 +338,8 @@ class Client:
 
     def _sleep(self, seconds: float, why: str, entity: str) -> None:
         log.info("%s %s: %s, waiting %.2f s", self.system, entity, why, seconds)
-        time.sleep(seconds)
+        with API_CLOCK.limit_wait():
+            time.sleep(seconds)
 
     def close(self) -> None:
         self.http.close()

@@ -97,6 +97,18 @@ TABLES = {
         new_value varchar,
         written_at timestamp
     """,
+    # Where each sync round's wall time went (reverse_etl/sync.py): the APIs' limits and answers, our own work.
+    "sync_rounds": """
+        sync_started_at timestamp,
+        round integer,
+        push_run_id varchar,
+        wall_seconds double,
+        api_limit_seconds double,
+        api_answer_seconds double,
+        ingest_seconds double,
+        dbt_seconds double,
+        push_seconds double
+    """,
     "dry_run_requests": """
         run_id varchar,
         system varchar,
@@ -221,6 +233,30 @@ class Overwrite:
     old_value: str | None
     new_value: str | None
     written_at: datetime
+
+
+@dataclass(frozen=True)
+class RoundTime:
+    """Where one sync round's wall time went. The API parts are waits in the ingest and the push (their union
+    over threads: connectors.base.ApiClock); ingest, dbt and push are our own work in each step."""
+
+    sync_started_at: datetime
+    round: int
+    push_run_id: str | None
+    wall_seconds: float
+    api_limit_seconds: float  # pace slots, 429s, backoff before a retry
+    api_answer_seconds: float  # requests in flight
+    ingest_seconds: float  # reading answers, normalising and loading them
+    dbt_seconds: float
+    push_seconds: float  # reading the plan, building requests, bookkeeping
+
+    @property
+    def api_seconds(self) -> float:
+        return self.api_limit_seconds + self.api_answer_seconds
+
+    @property
+    def own_seconds(self) -> float:
+        return self.ingest_seconds + self.dbt_seconds + self.push_seconds
 
 
 @dataclass(frozen=True)
@@ -470,6 +506,11 @@ class Warehouse:
     def record_dry_run(self, requests: Sequence[DryRunRequest]) -> None:
         with self.transaction():
             self._insert("dry_run_requests", DryRunRequest, requests)
+
+    def record_rounds(self, times: Sequence[RoundTime]) -> None:
+        self.ensure_schema()
+        with self.transaction():
+            self._insert("sync_rounds", RoundTime, times)
 
     # -- what the summary reads -------------------------------------------------------------------------------
 

@@ -12,6 +12,10 @@ created, recovered, skipped, failed or left waiting: the next round would read b
 what was refused; the next sync's first build records the written values as agreed), when a round made no progress
 (everything it sent was refused again), or at the bound (--max-rounds).
 
+Where the time went: each step of a round (ingest, dbt, push) is timed, and the waits for the APIs inside it are
+read from the clients' shared clock (connectors.base.API_CLOCK); the rest of a step is our own work. The summary
+shows it per round and reverse_etl.sync_rounds keeps it.
+
 DuckDB has one writer: the push's warehouse connection is closed while dlt and dbt write. The push lock is held
 for the whole sync, so no push can slip in between its rounds.
 """
@@ -20,8 +24,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
-from contextlib import ExitStack, nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,14 +34,14 @@ from typing import Any
 from dbt.cli.main import dbtRunner
 from rich.console import Console
 
-from connectors.base import Client
+from connectors.base import API_CLOCK, Client
 from connectors.config import SYSTEMS, client_for, dbt_environment, warehouse_location
 from ingest.pipeline import SystemResult, ingest
 from reverse_etl.check import preflight
 from reverse_etl.lock import exclusive
 from reverse_etl.preview import FieldPreview, held_clears, read_preview
 from reverse_etl.push import PushReport, push
-from reverse_etl.warehouse import Warehouse, utcnow
+from reverse_etl.warehouse import RoundTime, Warehouse, utcnow
 
 ROOT = Path(__file__).resolve().parents[1]  # the dbt project: dbt_project.yml and profiles.yml
 
@@ -50,12 +54,59 @@ class DbtBuild:
 
 
 @dataclass
+class Step:
+    """One step of a round: its wall time and the part of it spent waiting for the APIs."""
+
+    wall: float = 0.0
+    limits: float = 0.0
+    answers: float = 0.0
+
+    @property
+    def own(self) -> float:
+        return max(0.0, self.wall - self.limits - self.answers)
+
+
+@contextmanager
+def timed(step: Step) -> Iterator[None]:
+    started, (limits, answers) = time.perf_counter(), API_CLOCK.read()
+    try:
+        yield
+    finally:
+        now_limits, now_answers = API_CLOCK.read()
+        step.wall += time.perf_counter() - started
+        step.limits += now_limits - limits
+        step.answers += now_answers - answers
+
+
+@dataclass
+class Steps:
+    ingest: Step = field(default_factory=Step)
+    dbt: Step = field(default_factory=Step)
+    push: Step = field(default_factory=Step)  # with the first round's preview of the plan
+
+
+@dataclass
 class Round:
     number: int
     ingest: list[SystemResult]
     dbt: DbtBuild
     push: PushReport | None = None
     because: str = ""  # why the round before did not end the sync
+    steps: Steps = field(default_factory=Steps)
+
+    def time(self, sync_started_at: datetime) -> RoundTime:
+        steps = (self.steps.ingest, self.steps.dbt, self.steps.push)
+        return RoundTime(
+            sync_started_at,
+            self.number,
+            self.push.run_id if self.push else None,
+            wall_seconds=sum(s.wall for s in steps),
+            api_limit_seconds=sum(s.limits for s in steps),
+            api_answer_seconds=sum(s.answers for s in steps),
+            ingest_seconds=self.steps.ingest.own,
+            dbt_seconds=self.steps.dbt.own,
+            push_seconds=self.steps.push.own,
+        )
 
 
 @dataclass
@@ -100,13 +151,27 @@ class SyncReport:
         return errors
 
 
-def dbt_build() -> DbtBuild:
-    """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
-    the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises)."""
-    started = time.perf_counter()
-    project = ["--project-dir", str(ROOT), "--profiles-dir", str(ROOT)]
+PROJECT = ("--project-dir", str(ROOT), "--profiles-dir", str(ROOT))
+
+
+def dbt_runner() -> dbtRunner:
+    """A dbt runner with the project parsed once: the project does not change during a sync, so no round's build
+    parses it again. A project that does not parse fails the first build with dbt's own message."""
     with dbt_environment(warehouse_location()):
-        result = dbtRunner().invoke(["build", "--exclude", "test_type:unit", *project, "--quiet", "--no-use-colors"])
+        parsed = dbtRunner().invoke(["parse", *PROJECT, "--quiet", "--no-use-colors"])
+    return dbtRunner(manifest=parsed.result) if parsed.success else dbtRunner()
+
+
+def dbt_build(runner: dbtRunner | None = None, *, seeds: bool = True) -> DbtBuild:
+    """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
+    the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises).
+    seeds=False leaves the seeds and their tests as the sync's first build loaded and tested them (the project
+    does not change during a sync)."""
+    started = time.perf_counter()
+    exclude = ["test_type:unit"] if seeds else ["test_type:unit", "path:seeds"]
+    command = ["build", "--exclude", *exclude, *PROJECT, "--quiet", "--no-use-colors"]
+    with dbt_environment(warehouse_location()):
+        result = (runner or dbtRunner()).invoke(command)
     failures: list[str] = []
     plan_built = False
     if result.exception is not None:
@@ -145,20 +210,23 @@ def sync(
             pass  # another process holding the file stops the sync here, not in the middle of a round
         clients = _clients(systems, open_clients)
         because = ""
+        runner: dbtRunner | None = None
         for number in range(1, max_rounds + 1):
-            with console.status(f"round {number}: ingest"):
+            steps = Steps()
+            with console.status(f"round {number}: ingest"), timed(steps.ingest):
                 read = ingest(read_from, full_refresh=full_refresh and number == 1)
-            with console.status(f"round {number}: dbt build"):
-                build = dbt_build()
-            current = Round(number, read, build, because=because if number > 1 else "")
+            with console.status(f"round {number}: dbt build"), timed(steps.dbt):
+                runner = runner or dbt_runner()
+                build = dbt_build(runner, seeds=number == 1)
+            current = Round(number, read, build, because=because if number > 1 else "", steps=steps)
             report.rounds.append(current)
             if not build.ok:
                 report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
                 break
             if number == 1:
-                with Warehouse() as store:
+                with timed(steps.push), Warehouse() as store:
                     report.preview = read_preview(store, systems)
-            with console.status(f"round {number}: push"):
+            with console.status(f"round {number}: push"), timed(steps.push):
                 # What the API refused is retried once per sync when asked, not in every round.
                 retry = retry_rejected and number == 1
                 current.push = push(systems, take_lock=False, clients=clients, retry_rejected=retry)
@@ -254,6 +322,7 @@ def _round_line(current: Round) -> str:
 def _read_results(report: SyncReport) -> None:
     """What the summary shows from the warehouse: links per flow, conflicts, the last push's rejections."""
     with Warehouse() as store:
+        store.record_rounds([r.time(report.started_at) for r in report.rounds])
         if store.exists("flows"):
             for flow in store.flows():
                 name = flow["flow_name"]

@@ -42,9 +42,36 @@ def sync_summary(report: SyncReport) -> list[Table | str]:
             f"[cyan]{report.waiting_for_review} records wait for a review decision[/cyan]: a probable match in the "
             "target (link_review); force or forbid the pair in seeds/link_overrides.csv"
         )
+    if report.rounds:
+        out += time_table(report)
     out += [f"[red]{error}[/red]" for error in report.errors()]
     rounds = len(report.rounds)
     out.append(
         f"[bold]{rounds} round{'s' if rounds != 1 else ''} in {report.seconds:.0f} s[/bold]; stopped: {report.stopped}"
     )
     return out
+
+
+def time_table(report: SyncReport) -> list[Table | str]:
+    """Per round: the wall time, the part spent waiting for the APIs (limits, answers) and our own work per step;
+    then which of the two bounds the run."""
+    table = Table(title="Where the time went (seconds; also in reverse_etl.sync_rounds)")
+    columns = ("wall", "API limits", "API answers", "ingest", "dbt", "push")
+    for column in ("round", *columns):
+        table.add_column(column, justify="left" if column == "round" else "right")
+    times = [r.time(report.started_at) for r in report.rounds]
+    for t in times:
+        cells = (t.wall_seconds, t.api_limit_seconds, t.api_answer_seconds, t.ingest_seconds, t.dbt_seconds)
+        table.add_row(str(t.round), *(f"{v:.1f}" for v in (*cells, t.push_seconds)))
+    wall = sum(t.wall_seconds for t in times)
+    api = sum(t.api_seconds for t in times)
+    own = sum(t.own_seconds for t in times)
+    bound = "the APIs (their limits and answers)" if api >= own else "our own work (ingest, dbt, push)"
+    return [
+        table,
+        f"Waiting on the APIs {_share(api, wall)}, our own work {_share(own, wall)}: {bound} bound this sync.",
+    ]
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "0 %"

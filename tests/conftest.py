@@ -16,6 +16,20 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("CRM_SYNC_SANDBOX", "1")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first: pytest -n --dist loadfile hands modules to the workers in this order (pyproject:
+    --no-loadscope-reorder), and a long module handed out last keeps one worker busy while the other idles. A
+    module's cost is what it declares: marked slow, and its timeout. Stable: a module's tests keep their order."""
+
+    def cost(item: pytest.Item) -> tuple[bool, float]:
+        marks = getattr(getattr(item, "module", None), "pytestmark", [])
+        marks = marks if isinstance(marks, list) else [marks]
+        timeout = max((m.args[0] if m.args else m.kwargs["timeout"] for m in marks if m.name == "timeout"), default=0)
+        return (not any(m.name == "slow" for m in marks), -timeout)
+
+    items.sort(key=cost)
+
+
 @pytest.fixture
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
     """An empty sandbox with rate limits off."""

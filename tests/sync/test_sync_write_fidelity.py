@@ -4,12 +4,14 @@ A seeded world synced to agreement: no mapped field of any record holds a worse 
 lost, country code lost, legal form or words dropped, fewer digits, another identifier kind), and none was only
 restyled. Then a Zoho account's billing city is set to four spaces and a Custom CRM contact's first name to
 invisible characters: the next sync holds both clears (listed in sync_held_clears, counted in the summary), every
-other system keeps the value, and a sync after that sends nothing.
+other system keeps the value, and a sync after that sends nothing. Every round of the three syncs says where its
+time went (waiting on the APIs, our own work).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,3 +144,20 @@ def test_a_blank_is_held_not_spread(fidelity: Fidelity) -> None:
 
 def test_a_sync_after_a_held_clear_sends_nothing(fidelity: Fidelity) -> None:
     assert fidelity.writes_after_quiet_sync == fidelity.writes_before_quiet_sync
+
+
+def test_every_round_says_where_its_time_went(fidelity: Fidelity) -> None:
+    rounds = fidelity.world.query("select * from reverse_etl.sync_rounds order by sync_started_at, round")
+    syncs = sorted({r["sync_started_at"] for r in rounds})
+    assert len(syncs) == 3, rounds
+    parts = ("api_limit_seconds", "api_answer_seconds", "ingest_seconds", "dbt_seconds", "push_seconds")
+    for r in rounds:
+        assert all(r[p] is not None and r[p] >= 0 for p in parts), r
+        assert sum(r[p] for p in parts) <= r["wall_seconds"] + 1e-6, r
+        assert r["api_answer_seconds"] > 0 and r["dbt_seconds"] > 0, r  # every round reads the APIs and builds
+    summary = " ".join(fidelity.held_sync.split())
+    assert "Where the time went" in summary and "Waiting on the APIs" in summary
+    took = re.search(r"rounds? in (\d+) s", summary)
+    assert took, summary[-500:]
+    held_rounds = [r for r in rounds if r["sync_started_at"] == syncs[1]]
+    assert sum(r["wall_seconds"] for r in held_rounds) <= int(took[1]) + 0.5
