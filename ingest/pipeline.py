@@ -46,7 +46,7 @@ class SystemResult:
     calls: int = 0
 
 
-class Warehouse:
+class RawDataset:
     """Reads of one system's raw dataset (counts, ids) through the pipeline's own SQL client."""
 
     def __init__(self, pipeline: dlt.Pipeline) -> None:
@@ -120,7 +120,7 @@ def ingest_system(
             dataset_name=f"raw_{system}",
             pipelines_dir=str(pipelines_dir()),
         )
-        store = Warehouse(pipeline)
+        store = RawDataset(pipeline)
         entities = tuple(e for e in entities_of(system) if tables is None or e.table in tables)
         before = {t: store.count(t) for e in entities for t in (e.table, f"{e.table}_deleted")}
         source, _ = system_source(

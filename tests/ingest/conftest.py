@@ -12,7 +12,7 @@ from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 
 @dataclass
-class Warehouse:
+class IngestPaths:
     path: Path
     pipelines: Path
 
@@ -23,15 +23,15 @@ def source_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         yield running
 
 
-def point_at(monkeypatch: pytest.MonkeyPatch, sandbox: RunningSandbox, tmp_path: Path) -> Warehouse:
+def point_at(monkeypatch: pytest.MonkeyPatch, sandbox: RunningSandbox, tmp_path: Path) -> IngestPaths:
     """Make the product's default configuration reach this sandbox and load into a fresh warehouse."""
     monkeypatch.setenv("SANDBOX_PORT", sandbox.base_url.rsplit(":", 1)[1])
-    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path / "pipelines")
+    warehouse = IngestPaths(tmp_path / "warehouse.duckdb", tmp_path / "pipelines")
     monkeypatch.setenv("DBT_DUCKDB_PATH", str(warehouse.path))
     monkeypatch.setenv("CRM_SYNC_PIPELINES_DIR", str(warehouse.pipelines))
     return warehouse
 
 
 @pytest.fixture
-def warehouse(monkeypatch: pytest.MonkeyPatch, source_sandbox: RunningSandbox, tmp_path: Path) -> Warehouse:
+def warehouse(monkeypatch: pytest.MonkeyPatch, source_sandbox: RunningSandbox, tmp_path: Path) -> IngestPaths:
     return point_at(monkeypatch, source_sandbox, tmp_path)

@@ -16,7 +16,7 @@ from ingest.entities import entities_of
 from ingest.pipeline import SystemResult, ingest
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 from tests.helpers.writing import writer
-from tests.ingest.conftest import Warehouse, point_at
+from tests.ingest.conftest import IngestPaths, point_at
 
 NAMING = NamingConvention()
 
@@ -74,7 +74,7 @@ def table_rows(path: Path, system: str, table: str, key: str | None = None) -> d
     return {str(r[key]): r for r in found}
 
 
-def test_a_full_load_equals_what_every_api_serves_field_for_field(warehouse: Warehouse) -> None:
+def test_a_full_load_equals_what_every_api_serves_field_for_field(warehouse: IngestPaths) -> None:
     results = by_system(ingest(SYSTEMS))
     assert {s: r.error for s, r in results.items() if r.error} == {}
     compared = 0
@@ -104,7 +104,7 @@ def test_a_full_load_equals_what_every_api_serves_field_for_field(warehouse: War
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
-def test_an_incremental_run_loads_exactly_the_changes(warehouse: Warehouse, system: str) -> None:
+def test_an_incremental_run_loads_exactly_the_changes(warehouse: IngestPaths, system: str) -> None:
     entity_path, create, change = EDITS[system]
     entity = next(e for e in entities_of(system) if e.path == entity_path)
     full = by_system(ingest([system]))[system]
@@ -167,7 +167,7 @@ def test_loads_are_identical_with_a_fifth_of_calls_failing(monkeypatch: pytest.M
 
 
 def test_wrong_credentials_fail_that_system_clearly_and_the_others_load(
-    monkeypatch: pytest.MonkeyPatch, warehouse: Warehouse, source_sandbox: RunningSandbox
+    monkeypatch: pytest.MonkeyPatch, warehouse: IngestPaths, source_sandbox: RunningSandbox
 ) -> None:
     secret = "s3cret-that-must-not-leak-4711"
     for key, value in source_sandbox.credentials("exact").items():
