@@ -97,17 +97,17 @@ TABLES = {
         new_value varchar,
         written_at timestamp
     """,
-    # Where each sync round's wall time went (reverse_etl/sync.py): the APIs' limits and answers, our own work.
+    # Where each sync round's wall time went (sync/rounds.py): the APIs' limits and answers, our own work.
     "sync_rounds": """
         sync_started_at timestamp,
         round integer,
         push_run_id varchar,
-        wall_seconds double,
-        api_limit_seconds double,
-        api_answer_seconds double,
-        ingest_seconds double,
-        dbt_seconds double,
-        push_seconds double
+        wall_seconds double precision,
+        api_limit_seconds double precision,
+        api_answer_seconds double precision,
+        ingest_seconds double precision,
+        dbt_seconds double precision,
+        push_seconds double precision
     """,
     "dry_run_requests": """
         run_id varchar,

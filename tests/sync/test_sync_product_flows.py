@@ -18,7 +18,7 @@ from tests.sync.conftest import ROOT, SyncWorld, sync_world
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 # What `python -m reverse_etl sync` needs of a checkout: the code it runs and the dbt project.
-PROJECT = ("connectors", "ingest", "reverse_etl", "models", "macros", "seeds", "tests/dbt")
+PROJECT = ("connectors", "ingest", "reverse_etl", "sync", "models", "macros", "seeds", "tests/dbt")
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", ".dlt/config.toml")
 PRODUCT_FLOWS = (8, 14)
 
