@@ -415,12 +415,12 @@ from candidates
 
 {#-
     The flow's active links before this run: its link table as the previous run left it, the source
-    previous_links (declared with the link models in models/links/flows/; the link model itself reads these
+    prev (declared with the link models in models/links/flows/; the link model itself reads these
     candidates, so it is no ref). Empty on the first run, and without the links a forbid override now closes.
 -#}
 {% macro linked_before(flow_id) -%}
     {%- set text = dbt.type_string() -%}
-    {%- set table = existing_source('previous_links', 'link_' ~ declared_flow(flow_id).flow_name) -%}
+    {%- set table = existing_source('prev', 'link_' ~ declared_flow(flow_id).flow_name) -%}
     {%- if table is not none -%}
     select linked.source_id, linked.target_id
     from {{ table }} as linked

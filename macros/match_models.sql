@@ -53,7 +53,7 @@ tf_{{ flow_id }}_{{ column }} as (
 {%- endfor %}
 
 {#- Records an earlier run linked or an override forces: no rule of this run pairs them (link_candidates), so their
-    pairs are not built. Read as the previous run left them (source previous_links), as the candidates do. #}
+    pairs are not built. Read as the previous run left them (source prev), as the candidates do. #}
 settled_{{ flow_id }} as {{ cte_materialized() }} (
     with forbidden as (
         select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id

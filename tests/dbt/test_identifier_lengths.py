@@ -27,3 +27,15 @@ def test_unit_test_names_fit() -> None:
     ]
     assert names, "no unit tests found"
     assert [n for n in names if len(n) > LIMIT] == []
+
+
+def test_source_tables_fit_as_unit_test_inputs() -> None:
+    """A source given to a unit test becomes the CTE `__dbt__cte__<source>__<table>`."""
+    names = [
+        f"{CTE_PREFIX}{source['name']}__{table['name']}"
+        for path in (ROOT / "models").rglob("*.yml")
+        for source in (yaml.safe_load(path.read_text()) or {}).get("sources", [])
+        for table in source.get("tables", [])
+    ]
+    assert names, "no sources found"
+    assert [n for n in names if len(n) > LIMIT] == []

@@ -28,4 +28,4 @@ def test_no_model_reads_a_later_stage(tmp_path: Path) -> None:
         if parent in models and stage(models[parent].original_file_path) > stage(node.original_file_path)
     ]
     assert backwards == []
-    assert {"previous_links"} <= {source for node in models.values() for source, _ in node.sources}
+    assert {"prev"} <= {source for node in models.values() for source, _ in node.sources}
