@@ -42,7 +42,7 @@ from ingest.entities import entities_of
 from reverse_etl.lock import exclusive
 from reverse_etl.plan import PLANNED, Plan, PlannedRecord, is_planned, read_plan
 from reverse_etl.warehouse import CreatedLink, DryRunRequest, Intent, Outcome, Overwrite, Warehouse, utcnow
-from reverse_etl.writers import Request, Result, Writer, writer_for
+from reverse_etl.writers import Request, Result, Write, Writer, writer_for
 
 log = logging.getLogger("crm_sync.reverse_etl")
 
@@ -367,7 +367,7 @@ class SystemPush:
         earlier = [r for r in to_send if r.is_create and r.key in pending]
         if earlier:
             since = min(i.started_at for r in earlier for i in pending[r.key])
-            settled = self.recover(writer, entity, api, earlier, since, exclude, abandon_missing=True)
+            settled = self.recover(writer, entity, api, earlier, since, exclude, abandon_missing=True, sent=pending)
             to_send = [r for r in to_send if r.key not in settled]
         counts["sent"] += len(to_send)
         size = chunk_size(writer)
@@ -478,14 +478,22 @@ class SystemPush:
         exclude: set[str],
         *,
         abandon_missing: bool,
+        sent: Mapping[str, Sequence[Intent]] | None = None,
     ) -> set[str]:
         """Adopt records whose create landed unseen; returns the keys settled (adopted, or not safe to create).
 
         abandon_missing: a create not found was never applied (its intent is from an earlier run), so it may be
         sent again; within the run that sent it the answer may still be on its way, so its intent stays pending.
+        sent: the earlier runs' intents by key. The record is looked for as they sent it, not only as the plan
+        holds it now: a rebuild between the runs may have changed a merged value (a name's better form arrived),
+        and a record that landed with the old value must be adopted, not created a second time.
         """
+        writes = [
+            Write(r.key, None, json.loads(i.payload)["fields"]) for r in records for i in (sent or {}).get(r.key, ())
+        ]
+        writes += [r.write() for r in records]
         try:
-            found = writer.find_created(api, since - CLOCK_MARGIN, [r.write() for r in records], set(exclude))
+            found = writer.find_created(api, since - CLOCK_MARGIN, writes, set(exclude))
         except Exception as exc:
             if isinstance(exc, CRMError) and exc.status == 401:
                 raise

@@ -150,15 +150,17 @@ class Writer:
 
         How the push finds a record whose create was applied but whose answer was lost, before creating it again.
         Every field the create sent must read back equal (strings trimmed, numbers as Decimal, nested paths);
-        each record is adopted at most once, the first matching write (in the given order) takes it.
+        each record is adopted at most once, the first matching write (in the given order) takes it. A key may
+        come with several writes (what earlier runs sent under it, and what the plan holds now): any one matches.
         """
-        wanted: dict[str, dict[str, Any]] = {}
+        wanted: dict[str, list[dict[str, Any]]] = {}
         for w in writes:
             if w.record_id is None:
                 try:
-                    wanted[w.key] = {path: self.convert(entity, path, v) for path, v in w.fields.items()}
+                    fields = {path: self.convert(entity, path, v) for path, v in w.fields.items()}
                 except Refusal:
                     continue  # never sent, so never created
+                wanted.setdefault(w.key, []).append(fields)
         found: dict[str, str] = {}
         if not wanted:
             return found
@@ -166,8 +168,10 @@ class Writer:
         for record_id, record in self.candidates(entity, since.astimezone(UTC)):
             if record_id in taken:
                 continue
-            for key, expected in wanted.items():
-                if key not in found and all(same(v, value_at(record, path)) for path, v in expected.items()):
+            for key, forms in wanted.items():
+                if key not in found and any(
+                    all(same(v, value_at(record, path)) for path, v in expected.items()) for expected in forms
+                ):
                     found[key] = record_id
                     taken.add(record_id)
                     break
