@@ -91,6 +91,13 @@ class SyncWorld:
         return state
 
 
+def value_at(record: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path of an API record (`Account_Name.id`), None where a part is missing."""
+    for part in path.split("."):
+        record = record.get(part) if isinstance(record, dict) else None  # type: ignore[assignment]
+    return record
+
+
 # Phone fields: one number in several spellings ("+31 6 44290194", "0031 644290194") is one value; which spelling
 # reaches a record first depends on the order of the pushes, not on what the systems agree on.
 PHONE = re.compile(r"(phone|mobile|telephone)$", re.I)

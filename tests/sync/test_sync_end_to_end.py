@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from connectors.config import SYSTEMS
-from tests.sync.conftest import ROOT, SyncWorld, sync_world
+from tests.sync.conftest import ROOT, SyncWorld, sync_world, value_at
 
 # The scenario is several whole syncs: far over the default per-test timeout.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
@@ -30,12 +30,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 RECORDS = 24
 SEED = 5
 ENABLED_FLOWS = (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13)
-
-
-def value_at(record: dict[str, Any], path: str) -> Any:
-    for part in path.split("."):
-        record = record.get(part) if isinstance(record, dict) else None  # type: ignore[assignment]
-    return record
 
 
 @dataclass
