@@ -8,7 +8,8 @@ of its cluster at once. Another round follows only when the round before needs o
 (Round.because): it created records (read back, linked and checked), some failed (sent again), or the plan held
 records for the next round's matching to decide (a record followed down the chain whose target may already hold
 it, a later flow's twin of an earlier flow's create, and what waits for those). A record waiting for a review
-decision or for a parent its API refused makes no round: the next would hold it back the same. So the sync stops
+decision, a parent its API refused or a parent that is not linked makes no round: the next would hold it back the
+same. So the sync stops
 when the plan has nothing left to send, when a round only updated records and left nothing for the next round's
 matching (each update landed or was refused; the next sync's first build records the written values as agreed),
 when a round made no progress (everything it sent was refused again), or at the bound (--max-rounds).
@@ -314,30 +315,35 @@ def _left_over(totals: Counter[str]) -> str:
 
 
 # What a record waiting in a push waits for (its reason as int_sync__creates and push.py give it, the innermost one
-# where it waits for a parent that waits), in words. The plan holds a create "until the next round" only where the
-# next round's matching decides it (its reason says so); the others wait for a person or a failed parent.
+# where it waits for a parent that waits), in words, and whether another round can settle it: the plan holds a
+# create for the next round's matching, a create that did not land is sent again; a review decision, a parent the
+# API refused and a parent that is not linked (its link was closed) are the same next round.
 WAITING = (
-    ("chain:", "may already be in its target (decided by the next round's matching)"),
-    ("flow ", "wait for an earlier flow's create of a twin"),
-    ("review:", "wait for a review decision"),
-    ("rejected:", "wait for a parent the API refused"),
-    ("", "wait for a parent to be linked or created"),
+    ("chain:", "may already be in its target (decided by the next round's matching)", True),
+    ("flow ", "wait for an earlier flow's create of a twin", True),
+    ("review:", "wait for a review decision", False),
+    ("rejected:", "wait for a parent the API refused", False),
+    ("held:", "wait for a parent the API refused before", False),
 )
-NEXT_ROUND = "next round"  # how a reason the next round settles ends (int_sync__creates)
+NOT_LINKED = (" is not linked in flow ", "wait for a parent that is not linked", False)
+NOT_LANDED = ("", "wait for a create that did not land", True)
 PARENT = re.compile(r"^(waits for \S+: (waiting: )?)+")
 
 
 def waiting_reason(error: str | None) -> tuple[str, bool]:
-    """What a waiting record waits for, in words, and whether the next round settles it."""
+    """What a waiting record waits for, in words, and whether another round can settle it."""
     reason = PARENT.sub("", error or "")
-    words = next(words for start, words in WAITING if reason.startswith(start))
-    return words + (" (through a parent)" if reason != (error or "") else ""), NEXT_ROUND in (error or "")
+    _, words, another_round = next(
+        (w for w in WAITING if reason.startswith(w[0])),
+        NOT_LINKED if NOT_LINKED[0] in reason else NOT_LANDED,
+    )
+    return words + (" (through a parent)" if reason != (error or "") else ""), another_round
 
 
 def _why_another_round(report: PushReport) -> str:
     """Why the round after this one is needed (empty: it is not): what it must read back and link, what waits for
-    its matching, what is to be sent again. Records waiting for a review or a refused parent need no round: the
-    next one would hold them back the same."""
+    its matching, what is to be sent again. Records waiting for a review, a refused parent or a parent that is not
+    linked need no round: the next one would hold them back the same."""
     totals = report.totals()
     parts = []
     created = totals["created"] + totals["recovered"]

@@ -1,6 +1,7 @@
 """Why a sync needs another round: a record the plan holds until the next round's matching decides it (a twin down
-the chain, an earlier flow's create of a twin) needs one, also through a parent that waits for it; a record waiting
-for a review decision or for a parent its API refused does not (the next round would hold it back the same)."""
+the chain, an earlier flow's create of a twin) or a create that did not land needs one, also through a parent that
+waits for it; a record waiting for a review decision, for a parent its API refused or for a parent that is not linked
+does not (the next round would hold it back the same)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,12 @@ EARLIER = "flow 1 creates customcrm customers first; matched next round"
             "wait for a parent the API refused (through a parent)",
             False,
         ),
-        ("AccountId 17 is not linked in flow 9 yet", "wait for a parent to be linked or created", False),
+        ("CustomerId 17 is not linked in flow 9 yet", "wait for a parent that is not linked", False),
+        (
+            "waits for create:1:4: customcrm push stopped: ConnectError",
+            "wait for a create that did not land (through a parent)",
+            True,
+        ),
     ],
 )
 def test_a_waiting_record_needs_another_round_only_where_the_next_round_decides_it(
