@@ -111,6 +111,7 @@ def run_sync(args: argparse.Namespace, console: Console) -> int:
         console=console,
         retry_rejected=args.retry_rejected,
         wait=args.wait,
+        all_tests=args.all_tests,
     )
     for part in sync_summary(report):
         console.print(part)
@@ -166,6 +167,11 @@ def parser() -> argparse.ArgumentParser:
         "--full-refresh", action="store_true", help="the first ingest reads everything (also finds deletions)"
     )
     p_sync.add_argument("--wait", **wait)  # type: ignore[arg-type]
+    p_sync.add_argument(
+        "--all-tests",
+        action="store_true",
+        help="run every dbt data test at the end even when the sync wrote nothing (rounds run the push's guards)",
+    )
 
     p_undo = sub.add_parser("undo", help="write back the values a push run overwrote, where they are still its own")
     p_undo.add_argument("--run", required=True, metavar="ID", help="the push run (reverse_etl.push_runs.run_id)")

@@ -1,16 +1,18 @@
 """The sync in rounds (`python -m reverse_etl sync`): ingest → dbt build → push, until the systems agree.
 
-One round reads every system (ingest), rebuilds the links and the plan (dbt, in-process), and pushes the plan.
-The plan covers the whole chain (a record created in PowerOffice is created in Zoho, Custom CRM, Exact and
-CRMOffice by one push, a contact with the account created just before it), and an edit reaches every record of
-its cluster at once. A second round reads back what the first created and checks that nothing is left; it writes
-only what the first could not know: a record followed down the chain whose target may already hold it (linked
-once its source exists, not created twice), a record of a later flow waiting for an earlier flow's twin. Each
-round after the first says why it was needed (Round.because). So the sync stops when the plan has nothing left
-to send, or when a round only updated records, each of which landed or was refused by its API (nothing was
-created, recovered, skipped, failed or left waiting: the next round would read back what was written and hold back
-what was refused; the next sync's first build records the written values as agreed), when a round made no progress
-(everything it sent was refused again), or at the bound (--max-rounds).
+One round reads every system (ingest), rebuilds the links and the plan (dbt, in-process, with only the data tests
+that guard the push: GUARD; the rest of the suite runs once at the end of a sync that wrote anything), and pushes
+the plan. The plan covers the whole chain (a record created in PowerOffice is created in Zoho, Custom CRM, Exact
+and CRMOffice by one push, a contact with the account created just before it), and an edit reaches every record
+of its cluster at once. Another round follows only when the round before needs one, and says why
+(Round.because): it created records (read back, linked and checked), some failed (sent again), or the plan held
+records for the next round's matching to decide (a record followed down the chain whose target may already hold
+it, a later flow's twin of an earlier flow's create, and what waits for those). A record waiting for a review
+decision, a parent its API refused or a parent that is not linked makes no round: the next would hold it back the
+same. So the sync stops
+when the plan has nothing left to send, when a round only updated records and left nothing for the next round's
+matching (each update landed or was refused; the next sync's first build records the written values as agreed),
+when a round made no progress (everything it sent was refused again), or at the bound (--max-rounds).
 
 Where the time went: each step of a round (ingest, dbt, push) is timed, and the waits for the APIs inside it are
 read from the clients' shared clock (connectors.base.API_CLOCK); the rest of a step is our own work. The summary
@@ -22,6 +24,7 @@ for the whole sync, so no push can slip in between its rounds.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -48,9 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]  # the dbt project: dbt_project.yml a
 
 @dataclass
 class DbtBuild:
-    ok: bool  # the plan was rebuilt by this build
+    ok: bool  # the plan was rebuilt by this build (for a test run: every test passed)
     failures: list[str]
     seconds: float
+    tests_failed: int = 0  # data tests that failed (in a round's build: tests that guard the push)
 
 
 @dataclass
@@ -122,6 +126,7 @@ class SyncReport:
     preview: list[FieldPreview] = field(default_factory=list)  # the first round's planned updates per field
     held_clears: dict[str, int] = field(default_factory=dict)  # per system that emptied a filled field
     waiting_for_review: int = 0  # records not created beside a probable match (link_review) in the last round
+    tests: DbtBuild | None = None  # the data tests the rounds did not run, once at the end (dbt_test)
 
     def written(self) -> dict[str, Counter[str]]:
         """Per system: created and updated over all rounds; rejected, failed, waiting as the last round left them."""
@@ -145,7 +150,7 @@ class SyncReport:
             return []
         last = self.rounds[-1]
         errors = [f"ingest {r.system}: {r.error}" for r in last.ingest if r.error]
-        errors += [f"dbt: {f}" for f in last.dbt.failures]
+        errors += [f"dbt: {f}" for f in last.dbt.failures + (self.tests.failures if self.tests else [])]
         if last.push is not None:
             errors += [f"push {s.system}: {s.error}" for s in last.push.systems if s.error]
         return errors
@@ -162,29 +167,56 @@ def dbt_runner() -> dbtRunner:
     return dbtRunner(manifest=parsed.result) if parsed.success else dbtRunner()
 
 
-def dbt_build(runner: dbtRunner | None = None, *, seeds: bool = True) -> DbtBuild:
+# The data tests every round runs: the ones the push relies on (keys, links one-to-one, identity cluster violations,
+# plan integrity), tagged `guard` in the models' YAML. The rest of the suite runs once at the end of a sync.
+GUARD = "tag:guard"
+
+
+def dbt_build(runner: dbtRunner | None = None, *, seeds: bool = True, guard_only: bool = False) -> DbtBuild:
     """`dbt build` in this process, on the warehouse the push uses: models and their data tests. Unit tests test
     the SQL, not the data, so they run in development and CI (`make test`), not in every round (as dbt advises).
     seeds=False leaves the seeds and their tests as the sync's first build loaded and tested them (the project
-    does not change during a sync)."""
-    started = time.perf_counter()
+    does not change during a sync). guard_only=True runs only the data tests that guard the push (GUARD); a
+    failed one stops the push, as any failed test stops the models built on what it tests."""
     exclude = ["test_type:unit"] if seeds else ["test_type:unit", "path:seeds"]
-    command = ["build", "--exclude", *exclude, *PROJECT, "--quiet", "--no-use-colors"]
+    select = ["--select", "resource_type:model", "resource_type:seed", GUARD, "--indirect-selection", "empty"]
+    result, failures, seconds = _invoke(runner, ["build", *(select if guard_only else []), "--exclude", *exclude])
+    plan_built = any(
+        node.node.name == "sync_plan" and str(node.status) == "success"
+        for node in getattr(result.result, "results", None) or []
+    )
+    if not plan_built and not failures:
+        failures.append("the build did not rebuild sync_plan")
+    return DbtBuild(plan_built, failures, seconds, _tests_failed(result))
+
+
+def dbt_test(runner: dbtRunner | None = None) -> DbtBuild:
+    """The data tests a round does not run (all but GUARD), on the warehouse as the last round built it."""
+    result, failures, seconds = _invoke(runner, ["test", "--exclude", "test_type:unit", GUARD])
+    return DbtBuild(not failures, failures, seconds, _tests_failed(result))
+
+
+def _invoke(runner: dbtRunner | None, command: list[str]) -> tuple[Any, list[str], float]:
+    """Run a dbt command on the warehouse; what failed, one line per node, and how long it took."""
+    started = time.perf_counter()
     with dbt_environment(warehouse_location()):
-        result = (runner or dbtRunner()).invoke(command)
+        result = (runner or dbtRunner()).invoke([*command, *PROJECT, "--quiet", "--no-use-colors"])
     failures: list[str] = []
-    plan_built = False
     if result.exception is not None:
         failures.append(f"{type(result.exception).__name__}: {result.exception}")
     for node in getattr(result.result, "results", None) or []:
         status = str(node.status)
-        if node.node.name == "sync_plan" and status == "success":
-            plan_built = True
         if status in ("error", "fail", "runtime error"):
             failures.append(f"{node.node.resource_type} {node.node.name}: {status}: {(node.message or '')[:300]}")
-    if not plan_built and not failures:
-        failures.append("the build did not rebuild sync_plan")
-    return DbtBuild(plan_built, failures, time.perf_counter() - started)
+    return result, failures, time.perf_counter() - started
+
+
+def _tests_failed(result: Any) -> int:
+    return sum(
+        1
+        for node in getattr(result.result, "results", None) or []
+        if str(node.node.resource_type) == "test" and str(node.status) in ("error", "fail")
+    )
 
 
 def sync(
@@ -196,10 +228,13 @@ def sync(
     take_lock: bool = True,
     retry_rejected: bool = False,
     wait: float = 0.0,
+    all_tests: bool = False,
 ) -> SyncReport:
     """Run rounds until nothing is left to send; every system not switched off is read, only `systems` are
-    written. Before any request: the seeds and the systems' configuration are checked (ConfigInvalid,
-    ConfigurationError), and the warehouse must be free within `wait` seconds (WarehouseBusy)."""
+    written. Each round's build runs the data tests that guard the push; the others run once at the end of a
+    sync that wrote anything, or of every sync with all_tests. Before any request: the seeds and the systems'
+    configuration are checked (ConfigInvalid, ConfigurationError), and the warehouse must be free within `wait`
+    seconds (WarehouseBusy)."""
     console = console or Console(quiet=True)
     started = time.perf_counter()
     report = SyncReport(utcnow())
@@ -217,11 +252,14 @@ def sync(
                 read = ingest(read_from, full_refresh=full_refresh and number == 1)
             with console.status(f"round {number}: dbt build"), timed(steps.dbt):
                 runner = runner or dbt_runner()
-                build = dbt_build(runner, seeds=number == 1)
+                build = dbt_build(runner, seeds=number == 1, guard_only=True)
             current = Round(number, read, build, because=because if number > 1 else "", steps=steps)
             report.rounds.append(current)
             if not build.ok:
                 report.stopped = "dbt build failed, the plan was not rebuilt: nothing pushed on a stale plan"
+                break
+            if build.tests_failed:
+                report.stopped = f"{build.tests_failed} data tests that guard the push failed: nothing pushed"
                 break
             if number == 1:
                 with timed(steps.push), Warehouse() as store:
@@ -236,19 +274,30 @@ def sync(
             if totals["sent"] + totals["recovered"] == 0:
                 report.stopped = "nothing left to send" + _left_over(totals)
                 break
-            # Only updates, each landed or refused (held back unchanged next round): another round reads them back.
-            if not any(totals[k] for k in ("created", "recovered", "skipped", "failed", "waiting")):
+            because = _why_another_round(current.push)
+            # Only updates, each landed or refused (held back unchanged next round), and nothing waiting that the
+            # next round's matching settles: the next sync's first build records what was written as agreed.
+            if not because:
                 report.stopped = "every update landed or was refused, nothing left to create" + _left_over(totals)
                 break
             if landed == 0:
                 report.stopped = "no progress: everything this round sent was refused or got no answer"
                 break
-            because = _why_another_round(current.push)
         else:
             report.stopped = f"the bound of {max_rounds} rounds was reached (--max-rounds)"
+        if all_tests or _wrote(report):
+            with console.status("dbt test"), timed(report.rounds[-1].steps.dbt):
+                report.tests = dbt_test(runner)
     report.seconds = time.perf_counter() - started
     _read_results(report)
     return report
+
+
+def _wrote(report: SyncReport) -> bool:
+    """Whether any round's push changed a record in a system."""
+    return any(
+        r.push.totals()[k] for r in report.rounds if r.push is not None for k in ("created", "recovered", "updated")
+    )
 
 
 def _left_over(totals: Counter[str]) -> str:
@@ -265,18 +314,36 @@ def _left_over(totals: Counter[str]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-# What a record waiting in a push waits for (the start of its reason, int_sync__creates and push.py), in words.
+# What a record waiting in a push waits for (its reason as int_sync__creates and push.py give it, the innermost one
+# where it waits for a parent that waits), in words, and whether another round can settle it: the plan holds a
+# create for the next round's matching, a create that did not land is sent again; a review decision, a parent the
+# API refused and a parent that is not linked (its link was closed) are the same next round.
 WAITING = (
-    ("chain:", "may already be in its target (linked once its source exists)"),
-    ("waits for ", "wait for a create that did not land"),
-    ("review:", "wait for a review decision"),
-    ("flow ", "wait for an earlier flow's create of a twin"),
-    ("", "wait for a parent to be linked"),
+    ("chain:", "may already be in its target (decided by the next round's matching)", True),
+    ("flow ", "wait for an earlier flow's create of a twin", True),
+    ("review:", "wait for a review decision", False),
+    ("rejected:", "wait for a parent the API refused", False),
+    ("held:", "wait for a parent the API refused before", False),
 )
+NOT_LINKED = (" is not linked in flow ", "wait for a parent that is not linked", False)
+NOT_LANDED = ("", "wait for a create that did not land", True)
+PARENT = re.compile(r"^(waits for \S+: (waiting: )?)+")
+
+
+def waiting_reason(error: str | None) -> tuple[str, bool]:
+    """What a waiting record waits for, in words, and whether another round can settle it."""
+    reason = PARENT.sub("", error or "")
+    _, words, another_round = next(
+        (w for w in WAITING if reason.startswith(w[0])),
+        NOT_LINKED if NOT_LINKED[0] in reason else NOT_LANDED,
+    )
+    return words + (" (through a parent)" if reason != (error or "") else ""), another_round
 
 
 def _why_another_round(report: PushReport) -> str:
-    """Why the round after this one is needed: what it must read back, what waited, what is to be sent again."""
+    """Why the round after this one is needed (empty: it is not): what it must read back and link, what waits for
+    its matching, what is to be sent again. Records waiting for a review, a refused parent or a parent that is not
+    linked need no round: the next one would hold them back the same."""
     totals = report.totals()
     parts = []
     created = totals["created"] + totals["recovered"]
@@ -285,8 +352,8 @@ def _why_another_round(report: PushReport) -> str:
     if totals["waiting"]:
         with Warehouse() as store:
             rows = store.outcomes([report.run_id], ["waiting"])
-        kinds = Counter(next(words for start, words in WAITING if (r["error"] or "").startswith(start)) for r in rows)
-        parts += [f"{n} {words}" for words, n in kinds.most_common()]
+        kinds = Counter(waiting_reason(r["error"]) for r in {r["plan_key"]: r for r in rows}.values())
+        parts += [f"{n} {words}" for (words, settled), n in kinds.most_common() if settled]
     for name, words in (("failed", "failed, to send again"), ("skipped", "done before, to read back")):
         if totals[name]:
             parts.append(f"{totals[name]} {words}")

@@ -44,6 +44,9 @@ def sync_summary(report: SyncReport) -> list[Table | str]:
         )
     if report.rounds:
         out += time_table(report)
+    if report.tests is not None:
+        verdict = "passed" if report.tests.ok else f"[red]{report.tests.tests_failed} failed[/red]"
+        out.append(f"Data tests beyond the push's guards (once, at the end): {verdict} in {report.tests.seconds:.0f} s")
     out += [f"[red]{error}[/red]" for error in report.errors()]
     rounds = len(report.rounds)
     out.append(

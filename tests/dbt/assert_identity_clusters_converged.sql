@@ -1,5 +1,6 @@
 {#- Every active link joins two records of one identity cluster; a link between two clusters means the label
     propagation needs more rounds (var identity_cluster_rounds). -#}
+{{ config(tags=['guard']) }}  {#- checked before every round's push (sync/rounds.py) #}
 {%- for flow_name in link_flow_names() %}
 select l.link_id, l.flow_id
 from {{ ref('link_' ~ flow_name) }} as l

@@ -1,6 +1,7 @@
 """The hidden chain in one sync (issue #16): records entered at the head of the chain of flows reach every system the
 flows take them to in one `python -m reverse_etl sync` of at most two rounds (one that writes, one that reads it
-back), and the sync after it sends no write.
+back), a sync after an edit at the head takes one round and carries the edit down the chain, and the sync after
+it sends no write.
 
 PowerOffice → Zoho → Custom CRM → Exact / CRMOffice: a company and a person created in PowerOffice (PowerOffice
 does not tie a person to a company, so the person's Exact contact, which needs an account, is not created and says
@@ -27,6 +28,7 @@ PO_COMPANY = {"Name": "Kjedeprøve Havørn AS", "MailAddress": ADDRESS, "PhoneNu
 PO_PERSON = {"IsPerson": True, "FirstName": "Sigrid", "LastName": "Kjedeprøve", "EmailAddress": "sigrid@kjede.no"}
 ZOHO_ACCOUNT = {"Account_Name": "Kjedeprøve Fjellrev AS", "Billing_City": "Alta", "Billing_Code": "9510"}
 ZOHO_CONTACT = {"First_Name": "Ola", "Last_Name": "Fjellrev-Kjede", "Email": "ola@fjellrev-kjede.no"}
+EDITED_PHONE = "+47 77 60 10 99"
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Chain:
     world: SyncWorld
     created: dict[str, str] = field(default_factory=dict)  # what the test created at the head -> its id
     first: str = ""  # what the first sync printed
+    edited: str = ""  # what the sync after an edit of the PowerOffice company's phone printed
     writes_before_second: int = 0
     writes_after_second: int = 0
 
@@ -65,6 +68,9 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
             account = chain.created["zoho_account"] = zoho.create("Accounts", ZOHO_ACCOUNT)
             chain.created["zoho_contact"] = zoho.create("Contacts", {**ZOHO_CONTACT, "Account_Name.id": account})
         chain.first = world.sync().stdout
+        with world.writer("poweroffice") as po:
+            po.update("Customers", chain.created["po_company"], {"PhoneNumber": EDITED_PHONE})
+        chain.edited = world.sync().stdout
         chain.writes_before_second = world.writes()
         world.sync()
         chain.writes_after_second = world.writes()
@@ -77,6 +83,15 @@ def rounds(printed: str) -> int:
 
 def test_one_sync_of_at_most_two_rounds(chain: Chain) -> None:
     assert 1 <= rounds(chain.first) <= 2, chain.first[-3000:]
+
+
+def test_a_sync_after_an_edit_takes_one_round_and_carries_it_down_the_chain(chain: Chain) -> None:
+    assert rounds(chain.edited) == 1, chain.edited[-3000:]
+    members = chain.members("poweroffice", "customers", chain.created["po_company"])
+    down = (("zohocrm", "accounts"), ("customcrm", "customers"), ("exact", "accounts"))
+    phones = {system: chain.get(system, entity, members[(system, entity)])["Phone"] for system, entity in down}
+    digits = {system: re.sub(r"\D", "", phone or "") for system, phone in phones.items()}
+    assert digits == dict.fromkeys(phones, re.sub(r"\D", "", EDITED_PHONE)), phones
 
 
 def test_a_company_created_in_poweroffice_reaches_zoho_custom_crm_and_exact(chain: Chain) -> None:

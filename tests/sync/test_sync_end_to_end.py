@@ -54,6 +54,7 @@ class Scenario:
     chain: dict[str, str] = field(default_factory=dict)  # system -> record id of the company edited in Exact
     writes_before_quiet_sync: int = 0
     writes_after_quiet_sync: int = 0
+    quiet_sync: str = ""  # what the sync right after agreement printed
 
 
 def flows(world: SyncWorld) -> dict[int, dict[str, Any]]:
@@ -198,7 +199,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         edit_in_exact(scenario)
         world.sync()
         scenario.writes_before_quiet_sync = world.writes()
-        world.sync()
+        scenario.quiet_sync = world.sync().stdout
         scenario.writes_after_quiet_sync = world.writes()
         yield scenario
 
@@ -296,6 +297,10 @@ def test_the_first_sync_ends_with_a_summary_and_links_what_it_created(scenario: 
 
 def test_a_sync_right_after_agreement_sends_no_write(scenario: Scenario) -> None:
     assert scenario.writes_after_quiet_sync == scenario.writes_before_quiet_sync
+    # One round, and no data tests beyond the guards: the sync wrote nothing.
+    printed = " ".join(scenario.quiet_sync.split())
+    assert "round 1:" in printed and "round 2" not in printed, printed[-3000:]
+    assert "Data tests beyond the push's guards" not in printed
     # What is left in the plan is what the plan rejects (a create with any rejected field is not sent at all) and
     # what an API refused and nobody has changed since: held back, not sent again.
     left = scenario.world.query(

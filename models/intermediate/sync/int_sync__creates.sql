@@ -324,7 +324,9 @@ root_keys as (
 ),
 
 {#- A record followed down the chain whose target may hold it already: a record sharing a key with its root, or
-    a record of its root's identity cluster. -#}
+    a record of its root's identity cluster. A target record the flow has linked already is no twin: the matching
+    pairs no record a link settled (macros/link_candidates.sql), so the next round would create the record beside
+    it all the same, a round later. -#}
 maybe_present as (
 
     select
@@ -342,6 +344,10 @@ maybe_present as (
         and keys.entity = root_keys.target_entity
         and keys.kind = root_keys.kind
         and keys.value = root_keys.value
+    left join links as settled
+        on settled.flow_id = root_keys.flow_id
+        and settled.target_id = keys.record_id
+    where settled.target_id is null
     group by 1, 2
 
     union all
@@ -413,7 +419,7 @@ waiting as (
             case
                 when earlier_twin.flow_id_first is not null
                     then 'flow ' || cast(earlier_twin.flow_id_first as {{ text }}) || ' creates '
-                        || records.target_system || ' ' || records.target_entity || ' first'
+                        || records.target_system || ' ' || records.target_entity || ' first; matched next round'
             end
         ) as waiting_for
     from records
