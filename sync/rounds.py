@@ -24,6 +24,7 @@ for the whole sync, so no push can slip in between its rounds.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import Counter
@@ -38,7 +39,7 @@ from dbt.cli.main import dbtRunner
 from rich.console import Console
 
 from connectors.base import API_CLOCK, Client
-from connectors.config import SYSTEMS, client_for, dbt_environment, warehouse_location
+from connectors.config import SYSTEMS, client_for, dbt_environment, switched_off, warehouse_location
 from ingest.pipeline import SystemResult, ingest
 from reverse_etl.check import preflight
 from reverse_etl.lock import exclusive
@@ -159,11 +160,17 @@ class SyncReport:
 PROJECT = ("--project-dir", str(ROOT), "--profiles-dir", str(ROOT))
 
 
+def dbt_vars() -> tuple[str, ...]:
+    """The systems switched off, for dbt: their raw tables may be missing (never ingested; the staging models read
+    an empty relation instead, macros/raw_source.sql) and nothing is planned for them."""
+    return ("--vars", json.dumps({"switched_off": [s for s in SYSTEMS if switched_off(s)]}))
+
+
 def dbt_runner() -> dbtRunner:
     """A dbt runner with the project parsed once: the project does not change during a sync, so no round's build
     parses it again. A project that does not parse fails the first build with dbt's own message."""
     with dbt_environment(warehouse_location()):
-        parsed = dbtRunner().invoke(["parse", *PROJECT, "--quiet", "--no-use-colors"])
+        parsed = dbtRunner().invoke(["parse", *PROJECT, *dbt_vars(), "--quiet", "--no-use-colors"])
     return dbtRunner(manifest=parsed.result) if parsed.success else dbtRunner()
 
 
@@ -200,7 +207,7 @@ def _invoke(runner: dbtRunner | None, command: list[str]) -> tuple[Any, list[str
     """Run a dbt command on the warehouse; what failed, one line per node, and how long it took."""
     started = time.perf_counter()
     with dbt_environment(warehouse_location()):
-        result = (runner or dbtRunner()).invoke([*command, *PROJECT, "--quiet", "--no-use-colors"])
+        result = (runner or dbtRunner()).invoke([*command, *PROJECT, *dbt_vars(), "--quiet", "--no-use-colors"])
     failures: list[str] = []
     if result.exception is not None:
         failures.append(f"{type(result.exception).__name__}: {result.exception}")

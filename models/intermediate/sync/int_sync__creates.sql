@@ -32,7 +32,8 @@
 {%- for side in match_key_sides() %}
 -- depends_on: {{ ref('int_' ~ side ~ '__match_keys') }}
 {%- endfor %}
-{%- set flows = sync_flows() %}
+{#- Nothing is created in a system the customer switched off (var switched_off), nor followed down the chain from it. -#}
+{%- set flows = sync_flows() | rejectattr('target_system', 'in', var('switched_off')) | list %}
 {%- set text = dbt.type_string() %}
 {#- The chain, known when the model compiles: level 1 is every flow; level n + 1 the flows (G) whose source is
     the target of a flow (F) of level n. A flow with a source filter is not followed (the filter reads columns a

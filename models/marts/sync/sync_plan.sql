@@ -76,6 +76,10 @@ writes as (
         cast(null as {{ dbt.type_string() }}) as waiting_for,
         modified_at
     from updates
+    {%- if var('switched_off') %}
+    -- a system the customer switched off is not written (int_sync__creates plans no create in it either)
+    where system not in ({% for system in var('switched_off') %}'{{ system }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif %}
 
     union all
 

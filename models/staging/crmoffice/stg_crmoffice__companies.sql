@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_crmoffice', 'companies') }}
+    select * from {{ raw_source('raw_crmoffice', 'companies') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_crmoffice', 'contacts') }}
+    select * from {{ raw_source('raw_crmoffice', 'contacts') }}
 
 ),
 

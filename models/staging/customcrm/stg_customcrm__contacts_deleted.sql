@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_customcrm', 'contacts_deleted') }}
+    select * from {{ raw_source('raw_customcrm', 'contacts_deleted') }}
 
 ),
 

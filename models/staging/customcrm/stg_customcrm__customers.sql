@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_customcrm', 'customers') }}
+    select * from {{ raw_source('raw_customcrm', 'customers') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_exact', 'accounts') }}
+    select * from {{ raw_source('raw_exact', 'accounts') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_poweroffice', 'departments') }}
+    select * from {{ raw_source('raw_poweroffice', 'departments') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_poweroffice', 'departments_deleted') }}
+    select * from {{ raw_source('raw_poweroffice', 'departments_deleted') }}
 
 ),
 

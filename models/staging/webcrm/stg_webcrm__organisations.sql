@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_webcrm', 'organisations') }}
+    select * from {{ raw_source('raw_webcrm', 'organisations') }}
 
 ),
 

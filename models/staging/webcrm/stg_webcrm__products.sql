@@ -3,7 +3,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_webcrm', 'products') }}
+    select * from {{ raw_source('raw_webcrm', 'products') }}
 
 ),
 

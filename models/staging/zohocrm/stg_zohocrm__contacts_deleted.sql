@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw_zohocrm', 'contacts_deleted') }}
+    select * from {{ raw_source('raw_zohocrm', 'contacts_deleted') }}
 
 ),
 
