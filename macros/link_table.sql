@@ -22,7 +22,7 @@
 {{- config(
     materialized='incremental',
     unique_key='link_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=upsert_strategy(),
     full_refresh=false,
     on_schema_change='append_new_columns',
 ) -}}

@@ -3,7 +3,7 @@
     1970-01-01 UTC (negative before 1970; an optional '+0100' offset suffix is ignored, Exact sends UTC).
     Used by the Exact staging models; null stays null.
 
-    parse_odata_datetime(column) -> timestamp with time zone
+    parse_odata_datetime(column) -> type_timestamptz() (macros/types.sql)
     parse_odata_date(column)     -> date (the UTC calendar day, independent of the session's time zone)
 #}
 
@@ -20,13 +20,13 @@
     {{ dbt.dateadd(
         'millisecond',
         odata_milliseconds(column),
-        "cast('1970-01-01 00:00:00+00:00' as timestamp with time zone)"
+        "cast('1970-01-01 00:00:00+00:00' as " ~ type_timestamptz() ~ ")"
     ) }}
 {%- endmacro %}
 
 {# DuckDB multiplies an interval by a 32-bit integer only: build the interval from milliseconds directly. #}
 {% macro duckdb__parse_odata_datetime(column) -%}
-    (cast('1970-01-01 00:00:00+00:00' as timestamp with time zone) + to_milliseconds({{ odata_milliseconds(column) }}))
+    (cast('1970-01-01 00:00:00+00:00' as {{ type_timestamptz() }}) + to_milliseconds({{ odata_milliseconds(column) }}))
 {%- endmacro %}
 
 {% macro parse_odata_date(column) -%}

@@ -22,10 +22,19 @@
         {{ exceptions.raise_compiler_error(
             source_name ~ '.' ~ table_name ~ ' declares no columns (name, data_type) for a switched-off ' ~ system) }}
     {%- endif -%}
+    {#- The YAML names kinds of value; the adapter's types come from dbt's type macros (and ours for timestamp_tz). -#}
+    {%- set types = {
+        'string': dbt.type_string(), 'bigint': dbt.type_bigint(), 'boolean': dbt.type_boolean(),
+        'float': dbt.type_float(), 'date': 'date', 'timestamp_tz': type_timestamptz()} -%}
+    {%- for column in declared.columns.values() if column.data_type not in types -%}
+        {{ exceptions.raise_compiler_error(
+            source_name ~ '.' ~ table_name ~ '.' ~ column.name ~ ': data_type ' ~ column.data_type
+            ~ ' is none of ' ~ (types.keys() | join(', '))) }}
+    {%- endfor -%}
     {#- An alias, as PostgreSQL before 16 requires of a subquery in FROM. -#}
     (select
         {%- for column in declared.columns.values() %}
-        cast(null as {{ column.data_type }}) as {{ adapter.quote(column.name) }}{{ ',' if not loop.last }}
+        cast(null as {{ types[column.data_type] }}) as {{ adapter.quote(column.name) }}{{ ',' if not loop.last }}
         {%- endfor %}
      where 1 = 0) as {{ adapter.quote(table_name) }}
 {%- endmacro %}

@@ -116,7 +116,7 @@
 {%- endmacro %}
 
 {% macro snowflake__safe_cast(field, type) -%}
-    try_cast(cast({{ field }} as varchar) as {{ type }})
+    try_cast(cast({{ field }} as {{ dbt.type_string() }}) as {{ type }})
 {%- endmacro %}
 
 {% macro bigquery__safe_cast(field, type) -%}

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from connectors.config import SYSTEMS, client_for
+from connectors.config import SYSTEMS, WarehouseLocation, client_for, warehouse_location
 from ingest.entities import entities_of
+from reverse_etl.warehouse import Warehouse
 from reverse_etl.writers import Writer, writer_for
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
@@ -31,7 +30,7 @@ VOLATILE = re.compile(r"(id|time|at|timestamp|created|modified|offset|_by|__meta
 class SyncWorld:
     sandbox: RunningSandbox
     env: dict[str, str]
-    warehouse: Path
+    warehouse: Path  # the DuckDB file; with a PostgreSQL warehouse, where none may be written
     project_dir: Path = ROOT  # the checkout `python -m reverse_etl` runs from (its dbt project and code)
     runs: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
 
@@ -53,12 +52,19 @@ class SyncWorld:
         assert result.returncode == 0, f"sync failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
         return result
 
+    @property
+    def location(self) -> WarehouseLocation:
+        """The warehouse the world's syncs use (CRM_SYNC_WAREHOUSE in its environment)."""
+        with patched_environ(self.env):
+            return warehouse_location()
+
     def query(self, sql: str, *params: Any) -> list[dict[str, Any]]:
-        """Rows of a read-only query on the warehouse (closed at once: the next sync needs the file)."""
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            cursor = con.execute(sql, list(params))
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        """Rows of a query on the warehouse, `?` parameters, models unqualified (closed at once: the next sync
+        needs a DuckDB file)."""
+        with Warehouse(self.location) as store:
+            if self.location.is_postgres:
+                store.execute(f"set search_path to {store.models}")
+            return store.query(sql, params)
 
     def writes(self) -> int:
         """Write calls (POST/PUT/PATCH/DELETE) the six systems have answered so far."""
@@ -132,14 +138,15 @@ def patched_environ(env: dict[str, str]) -> Iterator[None]:
 
 
 @contextmanager
-def sync_world(data_dir: Path, *, records: int, seed: int) -> Iterator[SyncWorld]:
+def sync_world(data_dir: Path, *, records: int, seed: int, warehouse: str | None = None) -> Iterator[SyncWorld]:
     """A seeded sandbox (rate limits and client pacing off: these tests are about correctness, the benchmarks
-    measure speed at the real limits) and a fresh warehouse."""
+    measure speed at the real limits) and a fresh warehouse: a DuckDB file in `data_dir`, or the empty PostgreSQL
+    database at the URL `warehouse`."""
     with running_sandbox(data_dir / "sandbox", records=records, seed=seed) as sandbox:
         env = {
             **os.environ,
             "SANDBOX_PORT": sandbox.base_url.rsplit(":", 1)[1],
-            "DBT_DUCKDB_PATH": str(data_dir / "warehouse.duckdb"),
+            "CRM_SYNC_WAREHOUSE": warehouse or str(data_dir / "warehouse.duckdb"),
             "CRM_SYNC_PIPELINES_DIR": str(data_dir / "pipelines"),
             # dbt's own files per world: tests run side by side (pytest -n), each with its own parse cache.
             "DBT_TARGET_PATH": str(data_dir / "target"),

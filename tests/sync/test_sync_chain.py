@@ -1,17 +1,23 @@
-"""The hidden chain in one sync (issue #16): records entered at the head of the chain of flows reach every system the
-flows take them to in one `python -m reverse_etl sync` of at most two rounds (one that writes, one that reads it
-back), a sync after an edit at the head takes one round and carries the edit down the chain, and the sync after
-it sends no write.
+"""The hidden chain in one sync (issue #16), on both warehouses (issue #18): records entered at the head of the
+chain of flows reach every system the flows take them to in one `python -m reverse_etl sync` of at most two rounds
+(one that writes, one that reads it back); a sync after edits at both ends of the chain takes one round and
+carries each edit to the other end; the sync after that sends no write. With CRM_SYNC_WAREHOUSE a PostgreSQL URL,
+no DuckDB file is written.
 
 PowerOffice → Zoho → Custom CRM → Exact / CRMOffice: a company and a person created in PowerOffice (PowerOffice
 does not tie a person to a company, so the person's Exact contact, which needs an account, is not created and says
 why); an account with a contact created in Zoho, whose Custom CRM and Exact contacts must point to the Custom CRM
-customer and Exact account the same push creates. The smallest seeded world, and records no other one resembles.
+customer and Exact account the same push creates. The first sync is started twice at once: one runs, the other
+stops and names it, and nothing is created twice. Then the company's city is changed in Exact (the tail) and the
+person's last name in PowerOffice (the head). The smallest seeded world, and records no other one resembles.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +25,20 @@ from typing import Any
 
 import pytest
 
-from tests.sync.conftest import SyncWorld, sync_world
+from reverse_etl.__main__ import EXIT_NOTHING_RAN
+from tests.helpers.postgres import PostgresServer
+from tests.sync.conftest import ROOT, SyncWorld, sync_world, value_at
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ADDRESS = {"City": "Tromsø", "ZipCode": "9008", "CountryCode": "NO"}
 PO_COMPANY = {"Name": "Kjedeprøve Havørn AS", "MailAddress": ADDRESS, "PhoneNumber": "+47 77 60 10 20"}
 PO_PERSON = {"IsPerson": True, "FirstName": "Sigrid", "LastName": "Kjedeprøve", "EmailAddress": "sigrid@kjede.no"}
 ZOHO_ACCOUNT = {"Account_Name": "Kjedeprøve Fjellrev AS", "Billing_City": "Alta", "Billing_Code": "9510"}
 ZOHO_CONTACT = {"First_Name": "Ola", "Last_Name": "Fjellrev-Kjede", "Email": "ola@fjellrev-kjede.no"}
-EDITED_PHONE = "+47 77 60 10 99"
+EDITED_PHONE = "+47 77 60 10 99"  # the company's new phone, entered in PowerOffice (the head)
+TAIL_EDIT = "Hammerfest"  # the company's new city, entered in Exact
+HEAD_EDIT = "Kjedeprøve-Lien"  # the person's new last name, entered in PowerOffice
 
 
 @dataclass
@@ -36,9 +46,16 @@ class Chain:
     world: SyncWorld
     created: dict[str, str] = field(default_factory=dict)  # what the test created at the head -> its id
     first: str = ""  # what the first sync printed
-    edited: str = ""  # what the sync after an edit of the PowerOffice company's phone printed
-    writes_before_second: int = 0
-    writes_after_second: int = 0
+    edited: str = ""  # what the sync after the edits at both ends printed
+    refused: str = ""  # what the sync started beside it printed
+    runner_pid: int = 0  # the process of the first sync
+    refused_code: int = 0
+    # system.entity -> records held before the first sync, and after the last
+    records_before: dict[str, int] = field(default_factory=dict)
+    records_after: dict[str, int] = field(default_factory=dict)
+    duckdb_files: list[Path] = field(default_factory=list)  # written in the world's folder or the project
+    writes_before_quiet_sync: int = 0
+    writes_after_quiet_sync: int = 0
 
     def members(self, system: str, entity: str, record_id: str) -> dict[tuple[str, str], str]:
         """The records of this record's identity cluster, by system and entity."""
@@ -57,9 +74,40 @@ class Chain:
             return c.get(self.world.api_entity(system, entity), record_id)  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
-    with sync_world(Path(tmp_path_factory.mktemp("chain")), records=0, seed=1) as world:
+def two_syncs_at_once(chain: Chain) -> None:
+    """Two `python -m reverse_etl sync` started together against one warehouse: one runs, one finds it running."""
+    world = chain.world
+    command = [sys.executable, "-m", "reverse_etl", "sync", "--max-rounds", "10"]
+    started = [
+        subprocess.Popen(command, cwd=world.project_dir, env=world.env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    printed = [process.communicate(timeout=900)[0] for process in started]
+    runner = next((i for i, process in enumerate(started) if process.returncode == 0), None)
+    assert runner is not None, f"neither sync ran:\n{printed[0][-3000:]}\n{printed[1][-3000:]}"
+    chain.first, chain.runner_pid = printed[runner], started[runner].pid
+    chain.refused, chain.refused_code = printed[1 - runner], started[1 - runner].returncode
+
+
+def record_counts(world: SyncWorld) -> dict[str, int]:
+    return {name: sum(held.values()) for name, held in world.state().items()}
+
+
+def duckdb_files(folder: Path) -> dict[Path, int]:
+    """DuckDB files (and their lock and WAL files) in the world's folder or beside the project: path -> mtime."""
+    found = [*folder.rglob("*.duckdb*"), *ROOT.glob("*.duckdb*")]
+    return {path: path.stat().st_mtime_ns for path in found}
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def chain(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
+    folder = Path(tmp_path_factory.mktemp(f"chain_{request.param}"))
+    url = None
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres")
+        url = server.create_database("chain")
+    before = duckdb_files(folder)
+    with sync_world(folder, records=0, seed=1, warehouse=url) as world:
         chain = Chain(world)
         with world.writer("poweroffice") as po:
             chain.created["po_company"] = po.create("Customers", PO_COMPANY)
@@ -67,13 +115,21 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         with world.writer("zohocrm") as zoho:
             account = chain.created["zoho_account"] = zoho.create("Accounts", ZOHO_ACCOUNT)
             chain.created["zoho_contact"] = zoho.create("Contacts", {**ZOHO_CONTACT, "Account_Name.id": account})
-        chain.first = world.sync().stdout
+        chain.records_before = record_counts(world)
+        two_syncs_at_once(chain)
+        company = chain.members("poweroffice", "customers", chain.created["po_company"])
+        with world.writer("exact") as exact:
+            exact.update("Accounts", company[("exact", "accounts")], {"City": TAIL_EDIT})
         with world.writer("poweroffice") as po:
             po.update("Customers", chain.created["po_company"], {"PhoneNumber": EDITED_PHONE})
+            po.update("Customers", chain.created["po_person"], {"LastName": HEAD_EDIT})
         chain.edited = world.sync().stdout
-        chain.writes_before_second = world.writes()
+        chain.writes_before_quiet_sync = world.writes()
         world.sync()
-        chain.writes_after_second = world.writes()
+        chain.writes_after_quiet_sync = world.writes()
+        chain.records_after = record_counts(world)
+        after = duckdb_files(folder)
+        chain.duckdb_files = sorted(path for path, mtime in after.items() if before.get(path) != mtime)
         yield chain
 
 
@@ -85,7 +141,7 @@ def test_one_sync_of_at_most_two_rounds(chain: Chain) -> None:
     assert 1 <= rounds(chain.first) <= 2, chain.first[-3000:]
 
 
-def test_a_sync_after_an_edit_takes_one_round_and_carries_it_down_the_chain(chain: Chain) -> None:
+def test_a_sync_after_edits_takes_one_round_and_carries_the_head_edit_down_the_chain(chain: Chain) -> None:
     assert rounds(chain.edited) == 1, chain.edited[-3000:]
     members = chain.members("poweroffice", "customers", chain.created["po_company"])
     down = (("zohocrm", "accounts"), ("customcrm", "customers"), ("exact", "accounts"))
@@ -153,5 +209,46 @@ def test_every_record_of_the_chain_was_created_once_by_the_first_push(chain: Cha
     assert {m: runs.get(m) for m in made} == dict.fromkeys(made, first_run)
 
 
+def test_of_two_syncs_started_at_once_one_runs_and_the_other_names_it(chain: Chain) -> None:
+    assert chain.refused_code == EXIT_NOTHING_RAN, chain.refused[-3000:]
+    refused = " ".join(chain.refused.split())
+    assert "another push or sync" in refused and f"pid {chain.runner_pid})" in refused, refused
+    # Nothing was pushed twice: each source record was created once per flow, and the systems gained exactly the
+    # records the pushes say they created.
+    created = chain.world.query(
+        "select system, entity, flow_id, source_id from reverse_etl.push_outcomes where status = 'created'"
+    )
+    assert len({(r["flow_id"], r["source_id"]) for r in created}) == len(created) > 0
+    grown = {
+        name: after - chain.records_before.get(name, 0)
+        for name, after in chain.records_after.items()
+        if after != chain.records_before.get(name, 0)
+    }
+    assert grown == Counter(f"{r['system']}.{r['entity']}" for r in created)
+
+
+def test_an_edit_at_the_tail_reaches_the_head(chain: Chain) -> None:
+    members = chain.members("poweroffice", "customers", chain.created["po_company"])
+    cities = {("poweroffice", "customers"): "MailAddress.City", ("zohocrm", "accounts"): "Billing_City",
+              ("customcrm", "customers"): "City", ("exact", "accounts"): "City"}  # fmt: skip
+    held = {where: value_at(chain.get(*where, members[where]), path) for where, path in cities.items()}
+    assert held == dict.fromkeys(cities, TAIL_EDIT)
+
+
+def test_an_edit_at_the_head_reaches_the_tail(chain: Chain) -> None:
+    members = chain.members("poweroffice", "customers", chain.created["po_person"])
+    names = {("poweroffice", "customers"): "LastName", ("zohocrm", "contacts"): "Last_Name",
+             ("customcrm", "contacts"): "LastName", ("crmoffice", "contacts"): "familyName"}  # fmt: skip
+    held = {where: chain.get(*where, members[where])[name_field] for where, name_field in names.items()}
+    assert held == dict.fromkeys(names, HEAD_EDIT)
+
+
 def test_the_sync_after_it_sends_no_write(chain: Chain) -> None:
-    assert chain.writes_after_second == chain.writes_before_second
+    assert chain.writes_after_quiet_sync == chain.writes_before_quiet_sync
+
+
+def test_only_a_duckdb_warehouse_writes_a_duckdb_file(chain: Chain) -> None:
+    if chain.world.location.is_postgres:
+        assert chain.duckdb_files == []
+    else:
+        assert chain.world.warehouse in chain.duckdb_files

@@ -23,8 +23,9 @@ from tests.helpers.postgres import PostgresServer
 from tests.helpers.sandbox import running_sandbox
 from tests.sync.conftest import ROOT, patched_environ
 
-# Two worlds built and compared: slow, so pytest hands the module out before the quick ones (tests/conftest.py).
-pytestmark = pytest.mark.slow
+# Two ingests and two builds in one fixture: over the default per-test timeout on a loaded machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+
 RECORDS = 30  # per entity: small, so the PostgreSQL run keeps `make test` short
 # The models compared, besides every link_<flow> table. Times (`..._at`: when a link was made, a row listed, a
 # request planned) and run ids differ between two runs by construction and are left out.

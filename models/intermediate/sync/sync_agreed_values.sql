@@ -11,7 +11,7 @@
 {{ config(
     materialized='incremental',
     unique_key=['system', 'entity', 'record_id', 'field'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=upsert_strategy(),
     full_refresh=false,
     on_schema_change='append_new_columns',
 ) }}

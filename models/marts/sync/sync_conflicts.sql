@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     unique_key='conflict_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=upsert_strategy(),
     full_refresh=false,
     on_schema_change='append_new_columns',
 ) }}

@@ -11,16 +11,16 @@ renamed as (
     select
 
         ----------  ids
-        cast(id as varchar) as contact_id,
+        cast(id as {{ dbt.type_string() }}) as contact_id,
 
         ----------  strings
-        cast(how as varchar) as detected_by,
+        cast(how as {{ dbt.type_string() }}) as detected_by,
 
         ----------  booleans
         true as is_deleted,
 
         ----------  timestamps
-        {{ dbt.safe_cast('deleted_at', 'timestamp with time zone') }} as deleted_at
+        {{ dbt.safe_cast('deleted_at', type_timestamptz()) }} as deleted_at
 
     from source
 

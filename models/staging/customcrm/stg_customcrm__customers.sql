@@ -11,25 +11,25 @@ renamed as (
     select
 
         ----------  ids
-        cast(id as varchar) as customer_id,
-        cast(org_number as varchar) as org_number,
+        cast(id as {{ dbt.type_string() }}) as customer_id,
+        cast(org_number as {{ dbt.type_string() }}) as org_number,
 
         ----------  strings
-        cast(name as varchar) as name,
-        cast(email as varchar) as email,
-        cast(phone as varchar) as phone,
-        cast(fax as varchar) as fax,
-        cast(website as varchar) as website,
-        cast(description as varchar) as description,
-        cast(street_address1 as varchar) as street_address1,
-        cast(street_address2 as varchar) as street_address2,
-        cast(city as varchar) as city,
-        cast(zip_code as varchar) as zip_code,
-        cast(country as varchar) as country_code,
+        cast(name as {{ dbt.type_string() }}) as name,
+        cast(email as {{ dbt.type_string() }}) as email,
+        cast(phone as {{ dbt.type_string() }}) as phone,
+        cast(fax as {{ dbt.type_string() }}) as fax,
+        cast(website as {{ dbt.type_string() }}) as website,
+        cast(description as {{ dbt.type_string() }}) as description,
+        cast(street_address1 as {{ dbt.type_string() }}) as street_address1,
+        cast(street_address2 as {{ dbt.type_string() }}) as street_address2,
+        cast(city as {{ dbt.type_string() }}) as city,
+        cast(zip_code as {{ dbt.type_string() }}) as zip_code,
+        cast(country as {{ dbt.type_string() }}) as country_code,
 
         ----------  timestamps
-        {{ dbt.safe_cast('created_at', 'timestamp with time zone') }} as created_at,
-        {{ dbt.safe_cast('updated_at', 'timestamp with time zone') }} as modified_at
+        {{ dbt.safe_cast('created_at', type_timestamptz()) }} as created_at,
+        {{ dbt.safe_cast('updated_at', type_timestamptz()) }} as modified_at
 
     from source
 

@@ -11,27 +11,27 @@ renamed as (
     select
 
         ----------  ids
-        cast(id as varchar) as account_id,
+        cast(id as {{ dbt.type_string() }}) as account_id,
         -- Exact left-pads numeric codes with spaces to 18 characters.
-        trim(cast(code as varchar)) as account_code,
-        cast(main_contact as varchar) as main_contact_id,
-        cast(vat_number as varchar) as vat_number,
-        cast(chamber_of_commerce as varchar) as chamber_of_commerce,
+        trim(cast(code as {{ dbt.type_string() }})) as account_code,
+        cast(main_contact as {{ dbt.type_string() }}) as main_contact_id,
+        cast(vat_number as {{ dbt.type_string() }}) as vat_number,
+        cast(chamber_of_commerce as {{ dbt.type_string() }}) as chamber_of_commerce,
 
         ----------  strings
-        cast(name as varchar) as name,
-        cast(email as varchar) as email,
-        cast(phone as varchar) as phone,
-        cast(website as varchar) as website,
-        cast(address_line1 as varchar) as address_line1,
-        cast(address_line2 as varchar) as address_line2,
-        cast(address_line3 as varchar) as address_line3,
-        cast(postcode as varchar) as postcode,
-        cast(city as varchar) as city,
-        cast(state as varchar) as state,
-        cast(country as varchar) as country_code,
-        cast(country_name as varchar) as country_name,
-        cast(status as varchar) as status,
+        cast(name as {{ dbt.type_string() }}) as name,
+        cast(email as {{ dbt.type_string() }}) as email,
+        cast(phone as {{ dbt.type_string() }}) as phone,
+        cast(website as {{ dbt.type_string() }}) as website,
+        cast(address_line1 as {{ dbt.type_string() }}) as address_line1,
+        cast(address_line2 as {{ dbt.type_string() }}) as address_line2,
+        cast(address_line3 as {{ dbt.type_string() }}) as address_line3,
+        cast(postcode as {{ dbt.type_string() }}) as postcode,
+        cast(city as {{ dbt.type_string() }}) as city,
+        cast(state as {{ dbt.type_string() }}) as state,
+        cast(country as {{ dbt.type_string() }}) as country_code,
+        cast(country_name as {{ dbt.type_string() }}) as country_name,
+        cast(status as {{ dbt.type_string() }}) as status,
 
         ----------  numerics
         {{ dbt.safe_cast('division', 'bigint') }} as division,

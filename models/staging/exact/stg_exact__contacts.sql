@@ -11,25 +11,25 @@ renamed as (
     select
 
         ----------  ids
-        cast(id as varchar) as contact_id,
-        cast(account as varchar) as account_id,
+        cast(id as {{ dbt.type_string() }}) as contact_id,
+        cast(account as {{ dbt.type_string() }}) as account_id,
 
         ----------  strings
-        cast(account_name as varchar) as account_name,
-        cast(first_name as varchar) as first_name,
-        cast(middle_name as varchar) as middle_name,
-        cast(last_name as varchar) as last_name,
-        cast(full_name as varchar) as full_name,
-        cast(email as varchar) as email,
-        cast(business_email as varchar) as business_email,
-        cast(phone as varchar) as phone,
-        cast(business_phone as varchar) as business_phone,
-        cast(mobile as varchar) as mobile,
-        cast(business_mobile as varchar) as business_mobile,
-        cast(job_title_description as varchar) as job_title,
-        cast(city as varchar) as city,
-        cast(postcode as varchar) as postcode,
-        cast(country as varchar) as country_code,
+        cast(account_name as {{ dbt.type_string() }}) as account_name,
+        cast(first_name as {{ dbt.type_string() }}) as first_name,
+        cast(middle_name as {{ dbt.type_string() }}) as middle_name,
+        cast(last_name as {{ dbt.type_string() }}) as last_name,
+        cast(full_name as {{ dbt.type_string() }}) as full_name,
+        cast(email as {{ dbt.type_string() }}) as email,
+        cast(business_email as {{ dbt.type_string() }}) as business_email,
+        cast(phone as {{ dbt.type_string() }}) as phone,
+        cast(business_phone as {{ dbt.type_string() }}) as business_phone,
+        cast(mobile as {{ dbt.type_string() }}) as mobile,
+        cast(business_mobile as {{ dbt.type_string() }}) as business_mobile,
+        cast(job_title_description as {{ dbt.type_string() }}) as job_title,
+        cast(city as {{ dbt.type_string() }}) as city,
+        cast(postcode as {{ dbt.type_string() }}) as postcode,
+        cast(country as {{ dbt.type_string() }}) as country_code,
 
         ----------  numerics
         {{ dbt.safe_cast('division', 'bigint') }} as division,

@@ -11,19 +11,19 @@ renamed as (
     select
 
         ----------  ids
-        cast(id as varchar) as department_id,
-        cast(code as varchar) as department_code,
-        cast(manager_employee_id as varchar) as manager_employee_id,
+        cast(id as {{ dbt.type_string() }}) as department_id,
+        cast(code as {{ dbt.type_string() }}) as department_code,
+        cast(manager_employee_id as {{ dbt.type_string() }}) as manager_employee_id,
 
         ----------  strings
-        cast(name as varchar) as name,
+        cast(name as {{ dbt.type_string() }}) as name,
 
         ----------  booleans
         {{ dbt.safe_cast('is_active', 'boolean') }} as is_active,
 
         ----------  timestamps
-        {{ dbt.safe_cast('created_date_time_offset', 'timestamp with time zone') }} as created_at,
-        {{ dbt.safe_cast('last_changed_date_time_offset', 'timestamp with time zone') }} as modified_at
+        {{ dbt.safe_cast('created_date_time_offset', type_timestamptz()) }} as created_at,
+        {{ dbt.safe_cast('last_changed_date_time_offset', type_timestamptz()) }} as modified_at
 
     from source
 
