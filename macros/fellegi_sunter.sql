@@ -124,12 +124,8 @@
 {#- Level conditions used by several comparisons. -#}
 {% macro _fs_exact(c) -%}s.{{ c }} = t.{{ c }}{%- endmacro %}
 
-{#- At most n edits apart. The edit distance only where the lengths allow it: on random pairs that skips most of
-    the Damerau-Levenshtein work, by far the dearest comparison (5× faster on company names, same levels). -#}
-{% macro _fs_edits(c, n) -%}
-    case when abs(length(s.{{ c }}) - length(t.{{ c }})) <= {{ n }} then {{ edit_distance('s.' ~ c, 't.' ~ c) }} end
-        <= {{ n }}
-{%- endmacro %}
+{#- At most one edit apart (within_one_edit, macros/cross_db.sql). -#}
+{% macro _fs_one_edit(c) -%}{{ within_one_edit('s.' ~ c, 't.' ~ c) }}{%- endmacro %}
 
 {% macro _fs_jw(c, x) -%}{{ name_similarity('s.' ~ c, 't.' ~ c) }} >= {{ x }}{%- endmacro %}
 
@@ -167,7 +163,7 @@
 ]} -%}
 {%- set postcode = {'name': 'postcode', 'null_if': _fs_null('postcode'), 'tf': 'postcode', 'levels': [
     {'label': 'exact', 'when': _fs_exact('postcode'), 'm': 0.8, 'u': 0.005},
-    {'label': 'one_edit', 'when': _fs_edits('postcode', 1), 'm': 0.1, 'u': 0.05},
+    {'label': 'one_edit', 'when': _fs_one_edit('postcode'), 'm': 0.1, 'u': 0.05},
     {'label': 'else', 'm': 0.1, 'u': 0.945},
 ]} -%}
 {#- email: an address the warehouse knows several people or companies use (a family's or an accountant's mailbox:
@@ -199,7 +195,7 @@
         {'name': 'first_name', 'null_if': _fs_null('first_name'), 'tf': 'first_name', 'levels': [
             {'label': 'exact', 'when': _fs_exact('first_name'), 'm': 0.8, 'u': 0.005},
             {'label': 'nickname', 'when': _fs_given_name_variants(kind), 'm': 0.02, 'u': 0.0005},
-            {'label': 'one_edit', 'when': _fs_edits('first_name', 1), 'm': 0.08, 'u': 0.002},
+            {'label': 'one_edit', 'when': _fs_one_edit('first_name'), 'm': 0.08, 'u': 0.002},
             {'label': 'jaro_winkler_0.9', 'when': _fs_jw('first_name', 0.9), 'm': 0.04, 'u': 0.005},
             {'label': 'jaro_winkler_0.8', 'when': _fs_jw('first_name', 0.8), 'm': 0.03, 'u': 0.03},
             {'label': 'swapped_with_last_name', 'when': 's.first_name = t.last_name', 'm': 0.01, 'u': 0.0001},
@@ -209,7 +205,7 @@
         ]},
         {'name': 'last_name', 'null_if': _fs_null('last_name'), 'tf': 'last_name', 'levels': [
             {'label': 'exact', 'when': _fs_exact('last_name'), 'm': 0.8, 'u': 0.002},
-            {'label': 'one_edit', 'when': _fs_edits('last_name', 1), 'm': 0.08, 'u': 0.001},
+            {'label': 'one_edit', 'when': _fs_one_edit('last_name'), 'm': 0.08, 'u': 0.001},
             {'label': 'jaro_winkler_0.9', 'when': _fs_jw('last_name', 0.9), 'm': 0.04, 'u': 0.004},
             {'label': 'jaro_winkler_0.8', 'when': _fs_jw('last_name', 0.8), 'm': 0.03, 'u': 0.02},
             {'label': 'swapped_with_first_name', 'when': 's.last_name = t.first_name', 'm': 0.01, 'u': 0.0001},
@@ -217,7 +213,7 @@
         ]},
         {'name': 'birth_date', 'null_if': _fs_null('birth_date'), 'levels': [
             {'label': 'exact', 'when': _fs_exact('birth_date'), 'm': 0.85, 'u': 0.0001},
-            {'label': 'one_digit', 'when': edit_distance(_fs_date_text('s'), _fs_date_text('t')) ~ ' <= 1',
+            {'label': 'one_digit', 'when': within_one_edit(_fs_date_text('s'), _fs_date_text('t')),
                 'm': 0.08, 'u': 0.002},
             {'label': 'day_month_swapped', 'when': 'extract(year from s.birth_date)' ~ ' = '
                 ~ 'extract(year from t.birth_date)' ~ ' and ' ~ 'extract(month from s.birth_date)' ~ ' = '
@@ -243,7 +239,7 @@
     'company': [
         {'name': 'name', 'null_if': _fs_null('name'), 'tf': 'name', 'levels': [
             {'label': 'exact', 'when': _fs_exact('name'), 'm': 0.8, 'u': 0.0005},
-            {'label': 'one_edit', 'when': _fs_edits('name', 1), 'm': 0.08, 'u': 0.0005},
+            {'label': 'one_edit', 'when': _fs_one_edit('name'), 'm': 0.08, 'u': 0.0005},
             {'label': 'jaro_winkler_0.92', 'when': _fs_jw('name', 0.92), 'm': 0.06, 'u': 0.002},
             {'label': 'jaro_winkler_0.8', 'when': _fs_jw('name', 0.8), 'm': 0.03, 'u': 0.03},
             {'label': 'else', 'm': 0.03, 'u': 0.967},
@@ -357,10 +353,8 @@
 
 
 {#- Every pair of records (from the relations `sources` and `targets`) that one of the kind's blocking rules puts
-    in one block, once, with the first rule that did (blocked_by, 1-based). `settled`: a relation of (source_id,
-    target_id) whose records are left out after the blocks are counted (so the pairs of the others stay the same),
-    before the join. -#}
-{% macro blocked_pairs(kind, sources, targets, settled=none) -%}
+    in one block, once, with the first rule that did (blocked_by, 1-based). -#}
+{% macro blocked_pairs(kind, sources, targets) -%}
     {%- set rules = match_blocking_rules(kind) -%}
     select source_id, target_id, min(rule) as blocked_by
     from (
@@ -386,10 +380,6 @@
             where {{ t_exprs | join(' is not null and ') }} is not null
         ) as t on t.block_key = s.block_key
         where s.n <= {{ match_block_cap() }} and t.n <= {{ match_block_cap() }}
-        {%- if settled %}
-            and s.record_id not in (select source_id from {{ settled }})
-            and t.record_id not in (select target_id from {{ settled }})
-        {%- endif %}
         {%- endfor %}
     ) as blocked
     group by source_id, target_id

@@ -3,7 +3,9 @@
     (person, company) holding all of its flows, flow_id a column. The comparisons, blocking rules and thresholds
     are in macros/fellegi_sunter.sql.
 
-      int_match_pairs__<kind>          blocked candidate pairs and their comparison levels (records an earlier
+      int_match_blocked__<kind>        the blocked candidate pairs, ids only: blocking runs once per run, and the
+                                       pairs to score and EM's sample are both taken from it
+      int_match_pairs__<kind>          the blocked pairs to score and their comparison levels (records an earlier
                                        run linked or an override forces left out: nothing pairs them again)
       int_match_random_pairs__<kind>   random pairs (a hash sample of each side) and their levels: u
       int_match_parameters__<kind>     m by EM over the blocked pairs, u from the random pairs, the weights
@@ -31,6 +33,24 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 {%- endmacro %}
 
 
+{#- Every blocked pair of every flow of a kind, ids and the first rule that paired them (blocked_pairs). -#}
+{% macro match_blocked(kind) -%}
+{%- set flows = matching_flows(kind) -%}
+with
+{{ _match_flow_ctes(kind) }}
+
+all_pairs as (
+    {%- for flow_id in flows %}
+    select {{ flow_id }} as flow_id, source_id, target_id, blocked_by
+    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as blocked_{{ flow_id }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+)
+
+select * from all_pairs
+{%- endmacro %}
+
+
 {% macro match_pairs(kind) -%}
 {%- set flows = matching_flows(kind) -%}
 {%- set text = dbt.type_string() -%}
@@ -53,7 +73,8 @@ tf_{{ flow_id }}_{{ column }} as (
 {%- endfor %}
 
 {#- Records an earlier run linked or an override forces: no rule of this run pairs them (link_candidates), so their
-    pairs are not built. Read as the previous run left them (source prev), as the candidates do. #}
+    pairs are not built. Read as the previous run left them (source prev), as the candidates do. They are left out
+    after the blocks were counted (int_match_blocked__<kind>), so the pairs of the other records stay the same. #}
 settled_{{ flow_id }} as {{ cte_materialized() }} (
     with forbidden as (
         select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
@@ -78,12 +99,15 @@ pairs_{{ flow_id }} as (
         case when s.{{ column }} = t.{{ column }} then tf_{{ column }}.frequency end as tf_{{ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id, 'settled_' ~ flow_id) }}) as b
+    from {{ ref('int_match_blocked__' ~ kind) }} as b
     inner join sources_{{ flow_id }} as s on s.record_id = b.source_id
     inner join targets_{{ flow_id }} as t on t.record_id = b.target_id
     {%- for column in _tf_columns(kind) %}
     left join tf_{{ flow_id }}_{{ column }} as tf_{{ column }} on tf_{{ column }}.value = s.{{ column }}
     {%- endfor %}
+    where b.flow_id = {{ flow_id }}
+        and b.source_id not in (select source_id from settled_{{ flow_id }})
+        and b.target_id not in (select target_id from settled_{{ flow_id }})
 ),
 {%- endfor %}
 
@@ -146,6 +170,21 @@ select * from all_pairs
     where gamma_{{ comparison.name }} >= 0 and {{ where }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+{%- endmacro %}
+
+
+{#- A pair's levels as one number, a decimal digit per comparison (its level + 1: 0 where a record lacks the
+    field), so pairs of one pattern weigh the same. -#}
+{% macro _level_pattern(kind) -%}
+    {%- set parts = [] -%}
+    {%- for comparison in match_comparisons(kind) -%}
+        {%- if comparison.levels | length > 9 -%}
+            {{ exceptions.raise_compiler_error('_level_pattern: more than 9 levels in ' ~ comparison.name) }}
+        {%- endif -%}
+        {%- do parts.append('cast(gamma_' ~ comparison.name ~ ' + 1 as ' ~ dbt.type_bigint() ~ ') * '
+            ~ (10 ** loop.index0)) -%}
+    {%- endfor -%}
+    {{ return(parts | join(' + ')) }}
 {%- endmacro %}
 
 
@@ -241,16 +280,22 @@ u as (
     ) as estimated
 ),
 
-{#- The pairs EM learns from: all of a flow's blocked pairs, or a hash sample of match_em_pairs() of them, taken
-    from the blocked ids before any comparison is computed, so EM costs the same however many pairs a flow has. #}
+{#- The pairs EM learns from: all of a flow's blocked pairs (int_match_blocked__<kind>, settled records too), or a
+    hash sample of match_em_pairs() of them, taken from the ids before any comparison is computed, so EM costs the
+    same however many pairs a flow has. #}
 {%- for flow_id in flow_ids %}
 
 em_pairs_{{ flow_id }} as (
     select {{ flow_id }} as flow_id, sampled.source_id, sampled.target_id, sampled.blocked_pairs,
         {{ comparison_levels(kind) }}
     from (
-        select source_id, target_id, count(*) over () as blocked_pairs
-        from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as blocked
+        select
+            source_id,
+            target_id,
+            (select count(*) from {{ ref('int_match_blocked__' ~ kind) }} where flow_id = {{ flow_id }})
+                as blocked_pairs
+        from {{ ref('int_match_blocked__' ~ kind) }}
+        where flow_id = {{ flow_id }}
         order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
         limit {{ match_em_pairs() }}
     ) as sampled
@@ -259,18 +304,48 @@ em_pairs_{{ flow_id }} as (
 ),
 {%- endfor %}
 
+{#- The sampled pairs, with integer record numbers (what the one-to-one step partitions by) and their pattern: the
+    combination of their levels as one number. A pair's weight depends on its pattern only, so EM weighs the
+    patterns (a few thousand) and not every pair's levels one by one. #}
 em_pairs as {{ cte_materialized() }} (
-    {%- for flow_id in flow_ids %}
-    select * from em_pairs_{{ flow_id }}
+    select
+        flow_id,
+        blocked_pairs,
+        dense_rank() over (partition by flow_id order by source_id) as source_no,
+        dense_rank() over (partition by flow_id order by target_id) as target_no,
+        {{ _level_pattern(kind) }} as pattern,
+        {%- for comparison in match_comparisons(kind) %}
+        gamma_{{ comparison.name }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from (
+        {%- for flow_id in flow_ids %}
+        select * from em_pairs_{{ flow_id }}
+        {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    ) as sampled
+),
+
+patterns as {{ cte_materialized() }} (
+    select flow_id, pattern, {% for c in match_comparisons(kind) %}gamma_{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from em_pairs
+    group by flow_id, pattern, {% for c in match_comparisons(kind) %}gamma_{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}
+),
+
+{#- Per session, the pairs that agree exactly on its comparisons, and their patterns' levels without those. #}
+session_pairs as {{ cte_materialized() }} (
+    {%- for session in training.sessions %}
+    select {{ loop.index }} as session, flow_id, source_no, target_no, pattern
+    from em_pairs
+    where {{ _agrees_exactly(kind, session) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
-pair_levels as {{ cte_materialized() }} (
+pattern_levels as {{ cte_materialized() }} (
     {%- for session in training.sessions %}
     select {{ loop.index }} as session, *
     from (
-        {{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ', _agrees_exactly(kind, session), session) }}
+        {{ _unpivot_levels(kind, 'patterns', 'pattern, ', _agrees_exactly(kind, session), session) }}
     ) as session_{{ loop.index }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -284,46 +359,70 @@ em_0 as (
 ),
 {%- for i in range(1, iterations + 1) %}
 
-scored_{{ i }} as {{ cte_materialized() }} (
-    select flow_id, session, source_id, target_id, 1.0 / (1.0 + exp(-least(greatest(w, -50.0), 50.0))) as p
-    from (
-        select
-            pl.flow_id,
-            pl.session,
-            pl.source_id,
-            pl.target_id,
-            sum(ln(e.m / e.u_blocked)) + ln(max(e.match_share) / (1.0 - max(e.match_share))) as w
-        from pair_levels as pl
-        inner join em_{{ i - 1 }} as e
-            on e.flow_id = pl.flow_id and e.session = pl.session and e.comparison = pl.comparison
-            and e.level = pl.level
-        group by pl.flow_id, pl.session, pl.source_id, pl.target_id
-    ) as scored
+pattern_weights_{{ i }} as (
+    select
+        pl.flow_id,
+        pl.session,
+        pl.pattern,
+        sum(ln(e.m / e.u_blocked)) + ln(max(e.match_share) / (1.0 - max(e.match_share))) as w
+    from pattern_levels as pl
+    inner join em_{{ i - 1 }} as e
+        on e.flow_id = pl.flow_id and e.session = pl.session and e.comparison = pl.comparison
+        and e.level = pl.level
+    group by pl.flow_id, pl.session, pl.pattern
 ),
 
 {#- A record is one thing, so it matches at most one record of the other side: where a record's pairs expect
     more than one match between them, they share one. Without this, records that agree on much but the fields
     that tell them apart (colleagues at one work address, a household) pile up into a "match" class of their own. #}
+scored_{{ i }} as {{ cte_materialized() }} (
+    select
+        sp.flow_id,
+        sp.session,
+        sp.source_no,
+        sp.target_no,
+        sp.pattern,
+        1.0 / (1.0 + exp(-least(greatest(pw.w, -50.0), 50.0))) as p
+    from session_pairs as sp
+    inner join pattern_weights_{{ i }} as pw
+        on pw.flow_id = sp.flow_id and pw.session = sp.session and pw.pattern = sp.pattern
+),
+
+{#- (The records' sums are grouped and joined back: cheaper than windows over the pairs.) #}
 probability_{{ i }} as {{ cte_materialized() }} (
     select
-        flow_id,
-        session,
-        source_id,
-        target_id,
-        p / greatest(
-            1.0,
-            sum(p) over (partition by flow_id, session, source_id),
-            sum(p) over (partition by flow_id, session, target_id)
-        ) as p
-    from scored_{{ i }}
+        scored.flow_id,
+        scored.session,
+        scored.pattern,
+        scored.p / greatest(1.0, by_source.p, by_target.p) as p
+    from scored_{{ i }} as scored
+    inner join (
+        select flow_id, session, source_no, sum(p) as p from scored_{{ i }} group by flow_id, session, source_no
+    ) as by_source
+        on by_source.flow_id = scored.flow_id and by_source.session = scored.session
+        and by_source.source_no = scored.source_no
+    inner join (
+        select flow_id, session, target_no, sum(p) as p from scored_{{ i }} group by flow_id, session, target_no
+    ) as by_target
+        on by_target.flow_id = scored.flow_id and by_target.session = scored.session
+        and by_target.target_no = scored.target_no
 ),
 
 expected_{{ i }} as (
-    select pl.flow_id, pl.session, pl.comparison, pl.level, sum(pr.p) as matches, sum(1.0 - pr.p) as non_matches
-    from pair_levels as pl
-    inner join probability_{{ i }} as pr
-        on pr.flow_id = pl.flow_id and pr.session = pl.session and pr.source_id = pl.source_id
-        and pr.target_id = pl.target_id
+    select
+        pl.flow_id,
+        pl.session,
+        pl.comparison,
+        pl.level,
+        sum(pr.matches) as matches,
+        sum(pr.pairs - pr.matches) as non_matches
+    from pattern_levels as pl
+    inner join (
+        select flow_id, session, pattern, sum(p) as matches, count(*) as pairs
+        from probability_{{ i }}
+        group by flow_id, session, pattern
+    ) as pr
+        on pr.flow_id = pl.flow_id and pr.session = pl.session and pr.pattern = pl.pattern
     group by pl.flow_id, pl.session, pl.comparison, pl.level
 ),
 {%- if i < iterations %}
@@ -403,13 +502,17 @@ flow_totals as (
 ),
 {%- else %}
 
-{#- Every sampled pair's weight from the final m and u, without the prior. #}
+{#- Every sampled pair's weight from the final m and u, without the prior (its pattern's). #}
 final_weights as {{ cte_materialized() }} (
-    select pl.flow_id, pl.source_id, pl.target_id, sum(ln(m.m / u.u)) as w
-    from ({{ _unpivot_levels(kind, 'em_pairs', 'source_id, target_id, ') }}) as pl
-    inner join m on m.flow_id = pl.flow_id and m.comparison = pl.comparison and m.level = pl.level
-    inner join u on u.flow_id = pl.flow_id and u.comparison = pl.comparison and u.level = pl.level
-    group by pl.flow_id, pl.source_id, pl.target_id
+    select em_pairs.flow_id, em_pairs.source_no, em_pairs.target_no, weights.w
+    from em_pairs
+    inner join (
+        select pl.flow_id, pl.pattern, sum(ln(m.m / u.u)) as w
+        from ({{ _unpivot_levels(kind, 'patterns', 'pattern, ') }}) as pl
+        inner join m on m.flow_id = pl.flow_id and m.comparison = pl.comparison and m.level = pl.level
+        inner join u on u.flow_id = pl.flow_id and u.comparison = pl.comparison and u.level = pl.level
+        group by pl.flow_id, pl.pattern
+    ) as weights on weights.flow_id = em_pairs.flow_id and weights.pattern = em_pairs.pattern
 ),
 
 matches_0 as (
@@ -418,7 +521,7 @@ matches_0 as (
 {%- for i in range(1, iterations + 1) %}
 
 probability_one_to_one_{{ i }} as {{ cte_materialized() }} (
-    select fw.flow_id, fw.source_id, fw.target_id, 1.0 / (1.0 + exp(-least(greatest(fw.w + prior.w, -50.0), 50.0))) as p
+    select fw.flow_id, fw.source_no, fw.target_no, 1.0 / (1.0 + exp(-least(greatest(fw.w + prior.w, -50.0), 50.0))) as p
     from final_weights as fw
     inner join (
         select flow_id, ln(probability / (1.0 - probability)) as w
@@ -449,9 +552,9 @@ matches_{{ i }} as (
             sum(case when side = 's' then p end) as by_source,
             sum(case when side = 't' then p end) as by_target
         from (
-            select flow_id, 's' as side, max(p) as p from probability_one_to_one_{{ i }} group by flow_id, source_id
+            select flow_id, 's' as side, max(p) as p from probability_one_to_one_{{ i }} group by flow_id, source_no
             union all
-            select flow_id, 't' as side, max(p) as p from probability_one_to_one_{{ i }} group by flow_id, target_id
+            select flow_id, 't' as side, max(p) as p from probability_one_to_one_{{ i }} group by flow_id, target_no
         ) as per_record
         group by flow_id
     ) as best on best.flow_id = sizes.flow_id
@@ -555,6 +658,17 @@ scored as (
         weighed.*,
         prior_match_weight{% for c in comparisons %} + weight_{{ c.name }}{% endfor %} as match_weight
     from weighed
+),
+
+probable as (
+    select
+        scored.*,
+        case
+            when match_weight > 50 then 1.0
+            when match_weight < -50 then 0.0
+            else power(2.0, match_weight) / (1.0 + power(2.0, match_weight))
+        end as match_probability
+    from scored
 )
 
 select
@@ -566,19 +680,19 @@ select
 
     ----------  the score
     match_weight,
-    case
-        when match_weight > 50 then 1.0
-        when match_weight < -50 then 0.0
-        else power(2.0, match_weight) / (1.0 + power(2.0, match_weight))
-    end as match_probability,
-    {#- "first_name exact +7.1; last_name one_edit +4.0; birth_date else -6.3" (comparisons a side lacks left out) #}
+    match_probability,
+    {#- "first_name exact +7.1; last_name one_edit +4.0; birth_date else -6.3" (comparisons a side lacks left out),
+        for the pairs from the review threshold up, the ones link candidates and link_review show: the text is most
+        of this model's cost, and below the band the weights say the same. #}
     {%- set parts = [] %}
     {%- for c in comparisons %}
         {%- do parts.append("case when gamma_" ~ c.name ~ " >= 0 then '" ~ c.name ~ " ' || level_" ~ c.name
             ~ " || ' ' || case when weight_" ~ c.name ~ " >= 0 then '+' else '' end || cast(round(cast(weight_"
             ~ c.name ~ " as " ~ dbt.type_numeric() ~ "), 1) as " ~ dbt.type_string() ~ ") || '; ' else '' end") %}
     {%- endfor %}
-    rtrim({{ parts | join(' || ') }}, '; ') as match_evidence,
+    case
+        when match_probability >= {{ match_thresholds().review }} then rtrim({{ parts | join(' || ') }}, '; ')
+    end as match_evidence,
 
     ----------  per comparison: level (gamma) and weight
     {%- for c in comparisons %}
@@ -586,5 +700,5 @@ select
     weight_{{ c.name }},
     {%- endfor %}
     prior_match_weight
-from scored
+from probable
 {%- endmacro %}
