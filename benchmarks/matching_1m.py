@@ -17,10 +17,15 @@ and link models on it. Splink gets the same normalised keys (the match-key table
 excludes normalisation (ours includes it); it trains u by random sampling, the prior from deterministic rules, m by
 EM, and predicts over blocking rules about as broad as ours.
 
+With --postgres the same records are also loaded into PostgreSQL (the database at URL, else a scratch Debian server
+started as the tests start it) and the same dbt selection runs there with the project's profile (issue #18): time,
+precision and recall against the same truth, and whether its links are DuckDB's exactly. PostgreSQL's similarity
+functions are PL/pgSQL (macros/warehouse_functions.sql), DuckDB's built in: the ratio is what choosing it costs.
+
 Each side runs in its own process so peak RSS is its own. Numbers vary with load on the host: compare within a run.
 
     python -m benchmarks.matching_1m [--kind company|person] [--noise plain|hard] [--records 1000000] [--seed 42]
-                                     [--no-splink] [--results]
+                                     [--no-splink] [--postgres [URL]] [--results]
 """
 
 from __future__ import annotations
@@ -35,10 +40,13 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from connectors.config import POSTGRES_SCHEMES, WarehouseLocation
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -202,23 +210,27 @@ def generate(kind: str, noise: str, records: int, seed: int) -> Path:
     return folder
 
 
-def build_warehouse(kind: Kind, data: Path, db: Path) -> dict[str, int]:
+def build_warehouse(kind: Kind, data: Path, setting: str) -> dict[str, int]:
     """A fresh warehouse as the ingest writes it: a tiny sandbox ingested for every raw table the project reads,
-    then the kind's raw tables replaced by the generated records."""
+    then the kind's raw tables replaced by the generated records. `setting` is CRM_SYNC_WAREHOUSE's: a DuckDB file
+    or the URL of an empty PostgreSQL database."""
     import duckdb
 
     from benchmarks.link_quality import served_sandbox
     from benchmarks.sandbox_server import ingest_sandbox
 
-    db.unlink(missing_ok=True)
-    Path(f"{db}.wal").unlink(missing_ok=True)
+    postgres = setting.startswith(POSTGRES_SCHEMES)
+    if not postgres:
+        Path(setting).unlink(missing_ok=True)
+        Path(f"{setting}.wal").unlink(missing_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="matching-schema-"))
     saved = {
-        k: os.environ.get(k) for k in ("SANDBOX_PORT", "CRM_SYNC_SANDBOX", "DBT_DUCKDB_PATH", "CRM_SYNC_PIPELINES_DIR")
+        k: os.environ.get(k)
+        for k in ("SANDBOX_PORT", "CRM_SYNC_SANDBOX", "CRM_SYNC_WAREHOUSE", "DBT_DUCKDB_PATH", "CRM_SYNC_PIPELINES_DIR")
     }
     try:
         with served_sandbox(scratch / "sandbox", records=20, seed=1) as port:
-            os.environ.update(DBT_DUCKDB_PATH=str(db), CRM_SYNC_PIPELINES_DIR=str(scratch / "pipelines"))
+            os.environ.update(CRM_SYNC_WAREHOUSE=setting, CRM_SYNC_PIPELINES_DIR=str(scratch / "pipelines"))
             ingest_sandbox(port)
     finally:
         for key, value in saved.items():
@@ -226,24 +238,45 @@ def build_warehouse(kind: Kind, data: Path, db: Path) -> dict[str, int]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        shutil.rmtree(scratch, ignore_errors=True)
-    con = duckdb.connect(str(db))
+    # DuckDB reads the parquet files; into PostgreSQL its rows go as CSV through COPY (same SQL otherwise).
+    reader = duckdb.connect() if postgres else duckdb.connect(setting)
+    con: Any = reader
+    cursor: Any = reader
+    if postgres:
+        import psycopg2
+
+        con = psycopg2.connect(setting)
+        cursor = con.cursor()
     counts = {}
-    for _, _, table, name in kind.tables:
-        files = f"{data}/{name}.*.parquet"
-        have = {r[0] for r in con.execute(f"select * from {table} limit 0").description}
-        for (column,) in con.execute(
-            f"select name from parquet_schema('{files}') where num_children is null"
-        ).fetchall():
-            if column not in have:
-                con.execute(f"alter table {table} add column {column} varchar")
-        con.execute(f"delete from {table}")
-        con.execute(f"delete from {table}_deleted")
-        con.execute(
-            f"insert into {table} by name select *, 'bench' as _dlt_load_id, id as _dlt_id from read_parquet('{files}')"
-        )
-        counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-    con.close()
+    try:
+        for _, _, table, name in kind.tables:
+            files = f"{data}/{name}.*.parquet"
+            rows = f"select *, 'bench' as _dlt_load_id, id as _dlt_id from read_parquet('{files}')"
+            cursor.execute(f"select * from {table} limit 0")
+            have = {d[0] for d in cursor.description}
+            for (column,) in reader.execute(
+                f"select name from parquet_schema('{files}') where num_children is null"
+            ).fetchall():
+                if column not in have:
+                    cursor.execute(f'alter table {table} add column "{column}" varchar')
+            cursor.execute(f"delete from {table}")
+            cursor.execute(f"delete from {table}_deleted")
+            if postgres:
+                columns = ", ".join(f'"{d[0]}"' for d in reader.execute(f"{rows} limit 0").description)
+                csv = scratch / f"{name}.csv"
+                reader.execute(f"copy ({rows}) to '{csv}' (header)")  # NULL unquoted, '' quoted: as COPY reads
+                with csv.open() as stream:
+                    cursor.copy_expert(f"copy {table} ({columns}) from stdin with (format csv, header)", stream)
+            else:
+                cursor.execute(f"insert into {table} by name {rows}")
+            cursor.execute(f"select count(*) from {table}")
+            counts[table] = cursor.fetchone()[0]
+        if postgres:
+            con.commit()
+    finally:
+        con.close()
+        reader.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     return counts
 
 
@@ -289,15 +322,15 @@ def profiles(folder: Path, db: Path, memory_limit: str, threads: int) -> Path:
     return folder
 
 
-def step_dbt(kind: Kind, folder: Path) -> dict[str, Any]:
+def step_dbt(kind: Kind, folder: Path, profiles_dir: Path) -> dict[str, Any]:
     """`dbt seed` (not timed), then the timed `dbt run` of the flow's chain twice (first and next round), in this
-    process."""
+    process. PostgreSQL runs with the project's own profile (the variables are set by the caller)."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ["DBT_TARGET_PATH"] = str(folder / "target")
     os.environ["DBT_LOG_PATH"] = str(folder / "logs")
     from dbt.cli.main import dbtRunner
 
-    common = ["--project-dir", str(ROOT), "--profiles-dir", str(folder), "--quiet"]
+    common = ["--project-dir", str(ROOT), "--profiles-dir", str(profiles_dir), "--quiet"]
     runner = dbtRunner()
     seeded = runner.invoke(["seed", *common])
     if not seeded.success:
@@ -453,10 +486,15 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _in_subprocess(args: list[str]) -> dict[str, Any]:
+def _in_subprocess(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run one step as `python -m benchmarks.matching_1m --step ...` and read its JSON answer."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.matching_1m", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "benchmarks.matching_1m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         raise RuntimeError(f"step {args} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -477,6 +515,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--u-pairs", type=float, default=1e7, help="Splink's random pairs for u (default 1e7)")
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="scratch",
+        metavar="URL",
+        help="also run the dbt step on PostgreSQL, same data: the empty database at URL, else a scratch server",
+    )
+    parser.add_argument(
         "--results", action="store_true", help="write the company table into benchmarks/RESULTS.md (--kind company)"
     )
     parser.add_argument(
@@ -484,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--step", choices=("dbt", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--profiles-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     kind = KINDS[args.kind]
     name = _name(args.kind, args.noise, args.records, args.seed)
@@ -491,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.step:
         folder = Path(args.folder)
         if args.step == "dbt":
-            answer = step_dbt(kind, folder)
+            answer = step_dbt(kind, folder, Path(args.profiles_dir or folder))
         else:
             answer = step_splink(kind, folder, folder / "bench.duckdb", args.threads, args.u_pairs)
         print(json.dumps(answer))
@@ -507,34 +553,40 @@ def main(argv: list[str] | None = None) -> int:
     run = data / "run"
     run.mkdir(exist_ok=True)
     db = run / "bench.duckdb"
-    counts = build_warehouse(kind, data, db)
+    counts = build_warehouse(kind, data, str(db))
     profiles(run, db, args.memory_limit, args.threads)
     print(f"data: {counts} (generated in {generated:.0f} s, cached in {data})", flush=True)
 
-    step = ["--kind", args.kind, "--noise", args.noise, "--folder", str(run)]
-    ours = _in_subprocess(["--step", "dbt", *step])
+    step = ["--kind", args.kind, "--noise", args.noise]
+    ours = _in_subprocess(["--step", "dbt", *step, "--folder", str(run)])
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    links = con.sql(f"select source_id, target_id from main.{kind.link_model} where is_active").to_arrow_table()
-    by_rule = con.execute(
-        f"select match_rule, count(*) from main.{kind.link_model} group by 1 order by 2 desc"
-    ).fetchall()
-    # Source records a candidate pair holds for review (link_review is not built here): unlinked, with a pair.
-    review = con.execute(
-        f"""select count(distinct source_id) from main.int_pairs__{kind.flow}
-        where source_id not in (select source_id from main.{kind.link_model} where is_active)"""
-    ).fetchone()[0]
+    links, by_rule, review = outcome(kind, con, "main")
     con.close()
     truth = truth_pairs(kind, data)
     ours["quality"] = score(links, truth)
-    ours["by_rule"] = dict(by_rule)
+    ours["by_rule"] = by_rule
     ours["review_sources"] = review
     print(f"ours:   {ours['seconds']:.1f} s, {ours['peak_rss_mb']:.0f} MB, {ours['quality']}", flush=True)
 
+    postgres = None
+    if args.postgres:
+        postgres = run_postgres(kind, data, args.postgres, step, links.schema)
+        postgres["quality"] = score(postgres.pop("links"), truth)
+        postgres["seconds_ratio"] = postgres["seconds"] / ours["seconds"]
+        postgres["next_round_ratio"] = postgres["next_round_seconds"] / ours["next_round_seconds"]
+        pairs = set(zip(*links.select(["source_id", "target_id"]).to_pydict().values(), strict=True))
+        postgres["links_identical"] = postgres.pop("pairs") == pairs
+        print(
+            f"postgres: {postgres['seconds']:.1f} s ({postgres['seconds_ratio']:.1f}x DuckDB), links identical: "
+            f"{postgres['links_identical']}, {postgres['quality']}",
+            flush=True,
+        )
+
     theirs = None
     if not args.no_splink:
-        theirs = _in_subprocess(["--step", "splink", *step, "--u-pairs", str(args.u_pairs)])
+        theirs = _in_subprocess(["--step", "splink", *step, "--folder", str(run), "--u-pairs", str(args.u_pairs)])
         import pyarrow.parquet as pq
 
         theirs["quality"] = {
@@ -551,12 +603,59 @@ def main(argv: list[str] | None = None) -> int:
         "generated_seconds": generated,
         "ours": ours,
         "splink": theirs,
+        "postgres": postgres,
+        "load_average": os.getloadavg(),
         "total_seconds": time.perf_counter() - started,
     }
     (OUT / f"{name}.json").write_text(json.dumps(report, indent=2, default=str))
     if args.results and args.kind == "company":  # the person runs are reported by hand (issue #14)
         append_results(report, args)
     return 0
+
+
+def outcome(kind: Kind, con: Any, schema: str) -> tuple[Any, dict[str, int], int]:
+    """The active links (as an arrow table), the links by rule and the source records held for review, read through
+    a DB-API connection (DuckDB's or psycopg2's) from the schema dbt built."""
+    import pyarrow as pa
+
+    cursor = con.cursor()
+    link = f"{schema}.{kind.link_model}"
+    cursor.execute(f"select source_id, target_id from {link} where is_active")
+    rows = cursor.fetchall()
+    links = pa.table({"source_id": [r[0] for r in rows], "target_id": [r[1] for r in rows]})
+    cursor.execute(f"select match_rule, count(*) from {link} group by 1 order by 2 desc")
+    by_rule = dict(cursor.fetchall())
+    # Source records a candidate pair holds for review (link_review is not built here): unlinked, with a pair.
+    cursor.execute(
+        f"""select count(distinct source_id) from {schema}.int_pairs__{kind.flow}
+        where source_id not in (select source_id from {link} where is_active)"""
+    )
+    return links, by_rule, cursor.fetchone()[0]
+
+
+def run_postgres(kind: Kind, data: Path, url: str, step: list[str], schema: Any) -> dict[str, Any]:
+    """The same records loaded into PostgreSQL (the database at url, else a scratch server) and the same dbt step
+    run there with the project's profile; its links read back (as `schema`, the DuckDB links' arrow schema)."""
+    import psycopg2
+
+    with ExitStack() as stack:
+        if url == "scratch":
+            from tests.helpers.postgres import running_postgres
+
+            url = stack.enter_context(running_postgres()).create_database("bench")
+        counts = build_warehouse(kind, data, url)
+        print(f"postgres data: {counts}", flush=True)
+        location = WarehouseLocation(url=url, schema="crm_sync")
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="matching-pg-")))
+        answer = _in_subprocess(
+            ["--step", "dbt", *step, "--folder", str(folder), "--profiles-dir", str(ROOT)], env=location.dbt_env()
+        )
+        con = psycopg2.connect(url)
+        links, answer["by_rule"], answer["review_sources"] = outcome(kind, con, location.schema)
+        con.close()
+    answer["links"] = links.cast(schema)
+    answer["pairs"] = set(zip(*answer["links"].to_pydict().values(), strict=True))
+    return answer
 
 
 def append_results(report: dict[str, Any], args: argparse.Namespace) -> None:
