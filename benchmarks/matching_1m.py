@@ -573,11 +573,11 @@ def main(argv: list[str] | None = None) -> int:
     postgres = None
     if args.postgres:
         postgres = run_postgres(kind, data, args.postgres, step, links.schema)
-        postgres["quality"] = score(postgres.pop("links"), truth)
+        pg_links = postgres.pop("links")
+        postgres["quality"] = score(pg_links, truth)
         postgres["seconds_ratio"] = postgres["seconds"] / ours["seconds"]
         postgres["next_round_ratio"] = postgres["next_round_seconds"] / ours["next_round_seconds"]
-        pairs = set(zip(*links.select(["source_id", "target_id"]).to_pydict().values(), strict=True))
-        postgres["links_identical"] = postgres.pop("pairs") == pairs
+        postgres["links_identical"] = link_pairs(pg_links) == link_pairs(links)
         print(
             f"postgres: {postgres['seconds']:.1f} s ({postgres['seconds_ratio']:.1f}x DuckDB), links identical: "
             f"{postgres['links_identical']}, {postgres['quality']}",
@@ -654,8 +654,12 @@ def run_postgres(kind: Kind, data: Path, url: str, step: list[str], schema: Any)
         links, answer["by_rule"], answer["review_sources"] = outcome(kind, con, location.schema)
         con.close()
     answer["links"] = links.cast(schema)
-    answer["pairs"] = set(zip(*answer["links"].to_pydict().values(), strict=True))
     return answer
+
+
+def link_pairs(links: Any) -> set[tuple[str, str]]:
+    """The (source_id, target_id) pairs of a links table, to compare two warehouses' links."""
+    return set(zip(*links.select(["source_id", "target_id"]).to_pydict().values(), strict=True))
 
 
 def append_results(report: dict[str, Any], args: argparse.Namespace) -> None:
