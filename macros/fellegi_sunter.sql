@@ -386,20 +386,29 @@
             s.is_open and t.is_open as is_open,
             s.is_em_sample
         from (
-            select record_id, is_open, is_em_sample, {{ s_key }} as block_key, count(*) over (partition by {{ s_key }}) as n
+            select record_id, is_open, is_em_sample, {{ s_key }} as block_key
             from {{ sources }} as r
-            where {{ s_exprs | join(' is not null and ') }} is not null
+            where {{ s_exprs | join(' is not null and ') }} is not null and (is_open or is_em_sample)
+                and {{ s_key }} in ({{ _fs_small_blocks(sources, s_key, s_exprs) }})
         ) as s
         inner join (
-            select record_id, is_open, {{ t_key }} as block_key, count(*) over (partition by {{ t_key }}) as n
+            select record_id, is_open, {{ t_key }} as block_key
             from {{ targets }} as r
             where {{ t_exprs | join(' is not null and ') }} is not null
+                and {{ t_key }} in ({{ _fs_small_blocks(targets, t_key, t_exprs) }})
         ) as t on t.block_key = s.block_key
-        where s.n <= {{ match_block_cap() }} and t.n <= {{ match_block_cap() }} and (s.is_open or s.is_em_sample)
-            and ((s.is_open and t.is_open) or s.is_em_sample)
+        where (s.is_open and t.is_open) or s.is_em_sample
         {%- endfor %}
     ) as blocked
     group by source_id, target_id, is_open, is_em_sample
+{%- endmacro %}
+
+
+{#- The block keys of a side that at most match_block_cap() of its records hold (a group-by: cheaper than a count
+    over a window per record). -#}
+{% macro _fs_small_blocks(relation, key, exprs) -%}
+    select {{ key }} from {{ relation }} as r where {{ exprs | join(' is not null and ') }} is not null
+    group by {{ key }} having count(*) <= {{ match_block_cap() }}
 {%- endmacro %}
 
 
