@@ -78,18 +78,30 @@
     links the proposed pairs; link_review lists the rest of the pairs of records that stay unlinked.
 
     Deleted records and records outside the flow's source_filter are not candidates.
+
+    settled_only: the records the rules before the probabilistic one settle (and those settled before any rule
+    runs), as flow_id, source_id, target_id, instead of the candidates: int_match_settled__<kind>, so the
+    probabilistic matching scores only the records these exact rules leave open (the same SQL, so the same set).
 -#}
-{% macro link_candidates(flow_id, max_key_count=10) -%}
+{% macro link_candidates(flow_id, max_key_count=10, settled_only=false) -%}
 {%- set declared = declared_flow(flow_id) -%}
 {%- set source, target, kind = declared.source, declared.target, declared.kind -%}
 {%- set flow = flow_config(flow_id) -%}
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
+{%- if settled_only -%}
+    {%- set before = namespace(rules=[], open=true) -%}
+    {%- for rule in rules -%}
+        {%- if rule.probabilistic is defined %}{% set before.open = false %}{% endif -%}
+        {%- if before.open %}{% do before.rules.append(rule) %}{% endif -%}
+    {%- endfor -%}
+    {%- set rules = before.rules -%}
+{%- endif -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'deal' else {} -%}
 {%- if kind == 'person' -%}
     {%- do lookups.update({'int_shared_names': ref('int_shared_names')}) -%}
 {%- endif -%}
-{%- if declared.probabilistic -%}
+{%- if declared.probabilistic and not settled_only -%}
     {%- do lookups.update({'scores': ref('int_match_scores__' ~ kind)}) -%}
     {%- if kind == 'person' -%}
         {#- and the ones the guard's level numbers are worked out beside (macros/fellegi_sunter.sql) -#}
@@ -367,6 +379,15 @@ settled_{{ k }} as {{ cte_materialized() }} (
 ),
 
 {%- endfor %}
+{%- if settled_only %}
+
+settled as (
+    select source_id, target_id from settled_{{ rules | length }}
+)
+
+select {{ flow_id }} as flow_id, source_id, target_id
+from settled
+{%- else %}
 
 candidates as (
     {%- for rule in rules %}
@@ -410,6 +431,7 @@ select
     match_weight,
     match_probability
 from candidates
+{%- endif %}
 {%- endmacro %}
 
 
