@@ -182,12 +182,12 @@ settled_0 as {{ cte_materialized() }} (
         match_evidence,
         {{ match_guard(kind) }} as passes_guard,
         power(2.0, least(match_weight, 500.0)) as odds
-    from {{ lookups.scores }}
+    from {{ lookups.scores }} as scores
     where flow_id = {{ flow_id }}
         and source_id in (select record_id from source_records)
         and target_id in (select record_id from target_records)
-        and source_id not in (select source_id from settled_{{ k - 1 }})
-        and target_id not in (select target_id from settled_{{ k - 1 }})
+        and not exists (select 1 from settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id)
+        and not exists (select 1 from settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id)
 ),
 
 {{ r }}__in_band as {{ cte_materialized() }} (
@@ -241,36 +241,36 @@ settled_0 as {{ cte_materialized() }} (
 {{ r }}__open_sources as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
     from source_records
-    where {{ column }} is not null and record_id not in (select source_id from settled_{{ k - 1 }})
+    where {{ column }} is not null and not exists (
+        select 1 from settled_{{ k - 1 }} as settled where settled.source_id = record_id
+    )
 ),
 
 {{ r }}__open_targets as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
     from target_records
-    where {{ column }} is not null and record_id not in (select target_id from settled_{{ k - 1 }})
+    where {{ column }} is not null and not exists (
+        select 1 from settled_{{ k - 1 }} as settled where settled.target_id = record_id
+    )
 ),
 
-{{ r }}__blocked as (
+{#- Each block's pairs are scored where the block's join found them (a pair in several blocks gets the same
+    values, which the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which
+    has no statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
+{{ r }}__scored as (
     {%- for block in rule.fuzzy.blocks %}
     {% if not loop.first %}union{% endif %}
-    select s.record_id as source_id, t.record_id as target_id
+    select
+        s.record_id as source_id,
+        t.record_id as target_id,
+        s.{{ column }} as link_key,
+        {{ rule.fuzzy.score }} as similarity,
+        {{ rule.guard }} as is_corroborated
     from {{ r }}__open_sources as s
     inner join {{ r }}__open_targets as t
         on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
         and {% endif %}{% endfor %}
     {%- endfor %}
-),
-
-{{ r }}__scored as (
-    select
-        b.source_id,
-        b.target_id,
-        s.{{ column }} as link_key,
-        {{ rule.fuzzy.score }} as similarity,
-        {{ rule.guard }} as is_corroborated
-    from {{ r }}__blocked as b
-    inner join {{ r }}__open_sources as s on s.record_id = b.source_id
-    inner join {{ r }}__open_targets as t on t.record_id = b.target_id
 ),
 
 {{ r }}__pairs as {{ cte_materialized() }} (
@@ -311,7 +311,9 @@ settled_0 as {{ cte_materialized() }} (
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
         from source_records
-        where {{ key_not_null }} and record_id not in (select source_id from settled_{{ k - 1 }})
+        where {{ key_not_null }} and not exists (
+            select 1 from settled_{{ k - 1 }} as settled where settled.source_id = record_id
+        )
     ) as keyed
     inner join {{ r }}__source_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
@@ -322,7 +324,9 @@ settled_0 as {{ cte_materialized() }} (
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
         from target_records
-        where {{ key_not_null }} and record_id not in (select target_id from settled_{{ k - 1 }})
+        where {{ key_not_null }} and not exists (
+            select 1 from settled_{{ k - 1 }} as settled where settled.target_id = record_id
+        )
     ) as keyed
     inner join {{ r }}__target_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}

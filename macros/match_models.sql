@@ -49,18 +49,28 @@ settled_{{ flow_id }} as {{ cte_materialized() }} (
 sources_{{ flow_id }} as {{ cte_materialized() }} (
     select
         records.*,
-        records.record_id not in (select source_id from settled_{{ flow_id }}) as is_open,
-        records.record_id in (
-            select record_id from ({{ flow_records(sides[0], flow_config(flow_id).get('source_filter')) }}) as sampled
+        settled.source_id is null as is_open,
+        sampled.record_id is not null as is_em_sample
+    from ({{ flow_records(sides[0], flow_config(flow_id).get('source_filter')) }}) as records
+    {#- Joins, not `[not] in (subquery)`: PostgreSQL hashes such a subquery only while it fits in work_mem, and
+        scans it once per record beyond that (quadratic at 1M records). #}
+    left join (select distinct source_id from settled_{{ flow_id }}) as settled
+        on settled.source_id = records.record_id
+    left join (
+        select distinct record_id from (
+            select record_id from ({{ flow_records(sides[0], flow_config(flow_id).get('source_filter')) }}) as all_records
             order by {{ dbt.hash('record_id') }}
             limit {{ match_em_records() }}
-        ) as is_em_sample
-    from ({{ flow_records(sides[0], flow_config(flow_id).get('source_filter')) }}) as records
+        ) as first_by_hash
+    ) as sampled
+        on sampled.record_id = records.record_id
 ),
 
 targets_{{ flow_id }} as {{ cte_materialized() }} (
-    select records.*, records.record_id not in (select target_id from settled_{{ flow_id }}) as is_open
+    select records.*, settled.target_id is null as is_open
     from ({{ flow_records(sides[1], none) }}) as records
+    left join (select distinct target_id from settled_{{ flow_id }}) as settled
+        on settled.target_id = records.record_id
 ),
 {%- endfor %}
 
