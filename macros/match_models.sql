@@ -40,7 +40,7 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 {% macro match_blocked(kind) -%}
 {%- set flows = matching_flows(kind) -%}
 with
-{%- for flow_id, sides in matching_flows(kind).items() %}
+{%- for flow_id, sides in flows.items() %}
 
 settled_{{ flow_id }} as {{ cte_materialized() }} (
     select source_id, target_id from {{ ref('int_match_settled__' ~ kind) }} where flow_id = {{ flow_id }}
