@@ -582,7 +582,15 @@ def main(argv: list[str] | None = None) -> int:
         postgres["quality"] = score(pg_links, truth)
         postgres["seconds_ratio"] = postgres["seconds"] / ours["seconds"]
         postgres["next_round_ratio"] = postgres["next_round_seconds"] / ours["next_round_seconds"]
-        postgres["links_identical"] = link_pairs(pg_links) == link_pairs(links)
+        ours_pairs, pg_pairs = link_pairs(links), link_pairs(pg_links)
+        postgres["links_identical"] = pg_pairs == ours_pairs
+        postgres["links_only_duckdb"] = len(ours_pairs - pg_pairs)
+        postgres["links_only_postgres"] = len(pg_pairs - ours_pairs)
+        # Both sides' links kept beside the DuckDB file (the scratch server is gone), to examine pairs that differ.
+        import pyarrow.parquet as pq
+
+        pq.write_table(links, run / "links_duckdb.parquet")
+        pq.write_table(pg_links, run / "links_postgres.parquet")
         print(
             f"postgres: {postgres['seconds']:.1f} s ({postgres['seconds_ratio']:.1f}x DuckDB), links identical: "
             f"{postgres['links_identical']}, {postgres['quality']}",
@@ -631,9 +639,10 @@ def outcome(kind: Kind, con: Any, schema: str) -> tuple[Any, dict[str, int], int
     cursor.execute(f"select match_rule, count(*) from {link} group by 1 order by 2 desc")
     by_rule = dict(cursor.fetchall())
     # Source records a candidate pair holds for review (link_review is not built here): unlinked, with a pair.
+    # NOT EXISTS, not NOT IN: PostgreSQL scans a NOT IN subquery larger than work_mem once per row (hours at 1M).
     cursor.execute(
-        f"""select count(distinct source_id) from {schema}.int_pairs__{kind.flow}
-        where source_id not in (select source_id from {link} where is_active)"""
+        f"""select count(distinct source_id) from {schema}.int_pairs__{kind.flow} as p
+        where not exists (select 1 from {link} as l where l.is_active and l.source_id = p.source_id)"""
     )
     return links, by_rule, cursor.fetchone()[0]
 

@@ -77,6 +77,23 @@
 {%- endmacro %}
 
 
+{#- A double-precision float type: dbt.type_float() is `float`, which DuckDB reads as 4-byte REAL. The matching's
+    arithmetic is done in it on every warehouse: PostgreSQL types `1.0` as numeric, and numeric ln / exp round
+    differently from the doubles DuckDB computes in (benchmarks/RESULTS.md, issue #18). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'crm_sync')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}double precision{%- endmacro %}
+
+{% macro bigquery__type_double() -%}float64{%- endmacro %}
+
+{% macro spark__type_double() -%}double{%- endmacro %}
+
+{#- A number as a double-precision value: `double(1.0)`. -#}
+{% macro double(value) -%}cast({{ value }} as {{ type_double() }}){%- endmacro %}
+
+
 {#- The keyword that makes a CTE computed once however often the query reads it (`with x as materialized (...)`):
     PostgreSQL and DuckDB have it; elsewhere nothing is written and the optimiser decides. The matching reads
     each rule's pairs and the settled records several times: inlined, the later rules would recompute every

@@ -336,7 +336,7 @@
         {%- set u_total = comparison.levels | sum(attribute='u') -%}
         {%- for level in comparison.levels -%}
             {%- do rows.append("('" ~ comparison.name ~ "', " ~ (comparison.levels | length - loop.index) ~ ", '"
-                ~ level.label ~ "', " ~ (level.m / m_total) ~ ", " ~ (level.u / u_total) ~ ", "
+                ~ level.label ~ "', " ~ double(level.m / m_total) ~ ", " ~ double(level.u / u_total) ~ ", "
                 ~ ('true' if comparison.tf is defined and level.get('tf', loop.first) else 'false') ~ ")") -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -420,4 +420,4 @@
 
 
 {#- log2(x), written with ln so every warehouse has it. -#}
-{% macro log2(x) -%}(ln({{ x }}) / ln(2.0)){%- endmacro %}
+{% macro log2(x) -%}(ln({{ x }}) / ln({{ double(2) }})){%- endmacro %}

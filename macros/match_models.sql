@@ -105,7 +105,7 @@ with
 
 {#- How often each value is held, over both sides of the flow. #}
 tf_{{ flow_id }}_{{ column }} as (
-    select value, count(*) * 1.0 / sum(count(*)) over () as frequency
+    select value, {{ double('count(*)') }} / sum(count(*)) over () as frequency
     from (
         select {{ column }} as value from sources_{{ flow_id }}
         union all
@@ -295,7 +295,7 @@ random_counts as (
 ),
 
 u as (
-    select flow_id, comparison, level, greatest(u, 1.0 / (sampled + {{ prior }})) as u
+    select flow_id, comparison, level, greatest(u, {{ double(1) }} / (sampled + {{ prior }})) as u
     from (
         select
             grid.flow_id,
@@ -389,7 +389,8 @@ pattern_levels as {{ cte_materialized() }} (
 
 em_0 as (
     select
-        g.flow_id, g.session, g.comparison, g.level, g.m_start as m, u.u as u_blocked, 0.1 as match_share
+        g.flow_id, g.session, g.comparison, g.level, g.m_start as m, u.u as u_blocked,
+        {{ double(0.1) }} as match_share
     from session_grid as g
     inner join u on u.flow_id = g.flow_id and u.comparison = g.comparison and u.level = g.level
 ),
@@ -564,8 +565,11 @@ probability_one_to_one_{{ i }} as {{ cte_materialized() }} (
         from (
             select
                 sizes.flow_id,
-                least(greatest(last_step.matches, 1.0) / (1.0 * sizes.source_records * sizes.target_records), 0.5)
-                    as probability
+                least(
+                    greatest(last_step.matches, 1.0)
+                        / ({{ double('sizes.source_records') }} * sizes.target_records),
+                    0.5
+                ) as probability
             from sizes
             inner join matches_{{ i - 1 }} as last_step on last_step.flow_id = sizes.flow_id
         ) as flow_prior
@@ -613,7 +617,8 @@ priors as (
         target_records,
         blocked_pairs,
         expected_matches,
-        least(greatest(expected_matches, 1.0) / (1.0 * source_records * target_records), 0.5) as prior_probability
+        least(greatest(expected_matches, 1.0) / ({{ double('source_records') }} * target_records), 0.5)
+            as prior_probability
     from flow_totals
 )
 
