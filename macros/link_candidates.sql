@@ -79,23 +79,26 @@
 
     Deleted records and records outside the flow's source_filter are not candidates.
 
-    settled_only: the records the rules before the probabilistic one settle (and those settled before any rule
-    runs), as flow_id, source_id, target_id, instead of the candidates: int_match_settled__<kind>, so the
-    probabilistic matching scores only the records these exact rules leave open (the same SQL, so the same set).
+    settled_only: only the rules before the probabilistic one: their candidates, and the records settled before
+    any rule runs (rule_rank 0), is_settled marking what they settle: int_match_settled__<kind>, so the
+    probabilistic matching scores only the records these exact rules leave open. The candidates of a flow with a
+    probabilistic rule read those rules' pairs back from that model instead of running them a second time.
 -#}
 {% macro link_candidates(flow_id, max_key_count=10, settled_only=false) -%}
 {%- set declared = declared_flow(flow_id) -%}
 {%- set source, target, kind = declared.source, declared.target, declared.kind -%}
 {%- set flow = flow_config(flow_id) -%}
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
+{%- set before = namespace(rules=[], open=true) -%}
+{%- for rule in rules -%}
+    {%- if rule.probabilistic is defined %}{% set before.open = false %}{% endif -%}
+    {%- if before.open %}{% do before.rules.append(rule) %}{% endif -%}
+{%- endfor -%}
 {%- if settled_only -%}
-    {%- set before = namespace(rules=[], open=true) -%}
-    {%- for rule in rules -%}
-        {%- if rule.probabilistic is defined %}{% set before.open = false %}{% endif -%}
-        {%- if before.open %}{% do before.rules.append(rule) %}{% endif -%}
-    {%- endfor -%}
     {%- set rules = before.rules -%}
 {%- endif -%}
+{#- The rules int_match_settled__<kind> ran already: their pairs are read from it. -#}
+{%- set reused = before.rules if declared.probabilistic and not settled_only else [] -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'deal' else {} -%}
 {%- if kind == 'person' -%}
@@ -103,6 +106,7 @@
 {%- endif -%}
 {%- if declared.probabilistic and not settled_only -%}
     {%- do lookups.update({'scores': ref('int_match_scores__' ~ kind)}) -%}
+    {%- do lookups.update({'settled': ref('int_match_settled__' ~ kind)}) -%}
     {%- if kind == 'person' -%}
         {#- and the ones the guard's level numbers are worked out beside (macros/fellegi_sunter.sql) -#}
         {%- do lookups.update({'names': ref('int_given_name_pairs')}) -%}
@@ -138,6 +142,16 @@ forbidden as {{ cte_materialized() }} (
 
 ),
 
+{%- if reused %}
+
+{#- What the rules before the probabilistic one and the runs before settled (int_match_settled__<kind>). #}
+settled_{{ reused | length }} as {{ cte_materialized() }} (
+
+    select source_id, target_id from {{ lookups.settled }} where flow_id = {{ flow_id }} and is_settled
+
+),
+{%- else %}
+
 {#- Records settled before any rule runs: linked by an earlier run (linked_before), forced by an override,
     created by the push. #}
 settled_0 as {{ cte_materialized() }} (
@@ -152,10 +166,11 @@ settled_0 as {{ cte_materialized() }} (
 
 ),
 {%- endif %}
+{%- endif %}
 
-{%- for rule in rules %}
+{%- for rule in rules[reused | length:] %}
 {%- set r = rule.name %}
-{%- set k = loop.index %}
+{%- set k = loop.index + reused | length %}
 {#- The columns the rule's guard and score read (s.x, t.x), so joins carry those and not whole records. #}
 {%- set read = rule.guard ~ ' ' ~ (rule.fuzzy.score if rule.fuzzy is defined else '') -%}
 {%- set columns = modules.re.findall('\\b[st]\\.([a-z_]+)', read) -%}
@@ -383,18 +398,23 @@ settled_{{ k }} as {{ cte_materialized() }} (
 ),
 
 {%- endfor %}
-{%- if settled_only %}
-
-settled as (
-    select source_id, target_id from settled_{{ rules | length }}
-)
-
-select {{ flow_id }} as flow_id, source_id, target_id
-from settled
-{%- else %}
 
 candidates as (
-    {%- for rule in rules %}
+    {%- if settled_only %}
+    {#- The records settled before any rule ran, as rule 0. #}
+    select source_id, target_id, {{ _no_candidate(text, no_score, rank='0') }}
+    from settled_0
+    union all
+    {%- endif %}
+    {%- if reused %}
+    select
+        source_id, target_id, match_rule, rule_rank, link_key, source_key_count, target_key_count,
+        is_corroborated, match_weight, match_probability, is_proposed
+    from {{ lookups.settled }}
+    where flow_id = {{ flow_id }} and rule_rank > 0
+    {% if rules | length > reused | length %}union all{% endif %}
+    {%- endif %}
+    {%- for rule in rules[reused | length:] %}
     select
         p.*,
         exists (
@@ -408,14 +428,7 @@ candidates as (
     select
         cast(null as {{ text }}) as source_id,
         cast(null as {{ text }}) as target_id,
-        cast(null as {{ text }}) as match_rule,
-        cast(null as integer) as rule_rank,
-        cast(null as {{ text }}) as link_key,
-        cast(null as bigint) as source_key_count,
-        cast(null as bigint) as target_key_count,
-        cast(null as boolean) as is_corroborated,
-        {{ no_score }},
-        cast(null as boolean) as is_proposed
+        {{ _no_candidate(text, no_score) }}
     where 1 = 0
     {%- endif %}
 )
@@ -433,9 +446,23 @@ select
     source_key_count = 1 and target_key_count = 1 and is_corroborated as is_linkable,
     is_proposed,
     match_weight,
-    match_probability
+    match_probability{% if settled_only %},
+    is_proposed or rule_rank = 0 as is_settled{% endif %}
 from candidates
-{%- endif %}
+{%- endmacro %}
+
+
+{#- A candidate row of no rule (the columns after the ids), for an empty candidates list or a record settled before
+    the rules ran. -#}
+{% macro _no_candidate(text, no_score, rank='null') -%}
+    cast(null as {{ text }}) as match_rule,
+    cast({{ rank }} as integer) as rule_rank,
+    cast(null as {{ text }}) as link_key,
+    cast(null as bigint) as source_key_count,
+    cast(null as bigint) as target_key_count,
+    cast(null as boolean) as is_corroborated,
+    {{ no_score }},
+    false as is_proposed
 {%- endmacro %}
 
 

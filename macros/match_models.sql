@@ -5,7 +5,8 @@
 
       int_match_blocked__<kind>        the blocked candidate pairs, ids only: blocking runs once per run, and the
                                        pairs to score and EM's sample are both taken from it
-      int_match_settled__<kind>        the records the exact rules before the probabilistic one settle
+      int_match_settled__<kind>        the candidates of the exact rules before the probabilistic one and the
+                                       records they settle (the flows' candidate models read them back)
       int_match_pairs__<kind>          the blocked pairs to score and their comparison levels (records settled
                                        before the probabilistic rule left out: it never pairs them)
       int_match_random_pairs__<kind>   random pairs (a hash sample of each side) and their levels: u
@@ -43,7 +44,8 @@ with
 {%- for flow_id, sides in flows.items() %}
 
 settled_{{ flow_id }} as {{ cte_materialized() }} (
-    select source_id, target_id from {{ ref('int_match_settled__' ~ kind) }} where flow_id = {{ flow_id }}
+    select source_id, target_id from {{ ref('int_match_settled__' ~ kind) }}
+    where flow_id = {{ flow_id }} and is_settled
 ),
 
 sources_{{ flow_id }} as {{ cte_materialized() }} (
@@ -86,10 +88,11 @@ select * from all_pairs
 {%- endmacro %}
 
 
-{#- The records of every flow of a kind that the rules before the probabilistic one settle (link_candidates). -#}
+{#- The candidates of the rules before the probabilistic one of every flow of a kind, and the records they and
+    the runs before settle (link_candidates, settled_only). -#}
 {% macro match_settled(kind) -%}
 {%- for flow_id in matching_flows(kind) %}
-select flow_id, source_id, target_id
+select *
 from ({{ link_candidates(flow_id, settled_only=true) }}) as settled_{{ flow_id }}
 {% if not loop.last %}union all{% endif %}
 {%- endfor %}
