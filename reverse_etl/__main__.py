@@ -112,6 +112,7 @@ def run_sync(args: argparse.Namespace, console: Console) -> int:
         retry_rejected=args.retry_rejected,
         wait=args.wait,
         all_tests=args.all_tests,
+        guard_tests_only=args.guard_tests_only,
     )
     for part in sync_summary(report):
         console.print(part)
@@ -167,10 +168,16 @@ def parser() -> argparse.ArgumentParser:
         "--full-refresh", action="store_true", help="the first ingest reads everything (also finds deletions)"
     )
     p_sync.add_argument("--wait", **wait)  # type: ignore[arg-type]
-    p_sync.add_argument(
+    tests = p_sync.add_mutually_exclusive_group()
+    tests.add_argument(
         "--all-tests",
         action="store_true",
         help="run every dbt data test at the end even when the sync wrote nothing (rounds run the push's guards)",
+    )
+    tests.add_argument(
+        "--guard-tests-only",
+        action="store_true",
+        help="run only the data tests that guard the push (every round's), not the rest of the suite at the end",
     )
 
     p_undo = sub.add_parser("undo", help="write back the values a push run overwrote, where they are still its own")

@@ -236,12 +236,13 @@ def sync(
     retry_rejected: bool = False,
     wait: float = 0.0,
     all_tests: bool = False,
+    guard_tests_only: bool = False,
 ) -> SyncReport:
     """Run rounds until nothing is left to send; every system not switched off is read, only `systems` are
     written. Each round's build runs the data tests that guard the push; the others run once at the end of a
-    sync that wrote anything, or of every sync with all_tests. Before any request: the seeds and the systems'
-    configuration are checked (ConfigInvalid, ConfigurationError), and the warehouse must be free within `wait`
-    seconds (WarehouseBusy)."""
+    sync that wrote anything, or of every sync with all_tests, and never with guard_tests_only. Before any
+    request: the seeds and the systems' configuration are checked (ConfigInvalid, ConfigurationError), and the
+    warehouse must be free within `wait` seconds (WarehouseBusy)."""
     console = console or Console(quiet=True)
     started = time.perf_counter()
     report = SyncReport(utcnow())
@@ -292,7 +293,7 @@ def sync(
                 break
         else:
             report.stopped = f"the bound of {max_rounds} rounds was reached (--max-rounds)"
-        if all_tests or _wrote(report):
+        if not guard_tests_only and (all_tests or _wrote(report)):
             with console.status("dbt test"), timed(report.rounds[-1].steps.dbt):
                 report.tests = dbt_test(runner)
     report.seconds = time.perf_counter() - started

@@ -48,6 +48,8 @@ class SyncWorld:
         return result
 
     def sync(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A sync that must succeed; the rest of the data tests run at its end unless `--guard-tests-only` is given
+        (a world's syncs before its last that writes: the suite is tested whole on the state the tests read)."""
         result = self.run("sync", "--max-rounds", "10", *args)
         assert result.returncode == 0, f"sync failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
         return result
