@@ -373,3 +373,21 @@
     (string_to_array({{ whole }}, ' ') @> string_to_array({{ part }}, ' ')
         and not string_to_array({{ part }}, ' ') @> string_to_array({{ whole }}, ' '))
 {%- endmacro %}
+
+
+{#- Whether a folded text (words split by one space) holds one word twice in a row: "fjord as as", a legal form
+    written twice, is a worse form of "fjord as" (adapter-dispatched; RE2 has no back-references). -#}
+{% macro repeats_a_word(text) -%}
+    {{ return(adapter.dispatch('repeats_a_word', 'crm_sync')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__repeats_a_word(text) -%}
+    coalesce(list_bool_or(list_transform(
+        list_zip(string_split({{ text }}, ' ')[:-2], string_split({{ text }}, ' ')[2:]),
+        lambda pair: pair[1] = pair[2]
+    )), false)
+{%- endmacro %}
+
+{% macro default__repeats_a_word(text) -%}
+    coalesce({{ text }} ~ '(^| )([^ ]+) \2( |$)', false)
+{%- endmacro %}

@@ -17,10 +17,11 @@
         beats an invalid one (is_valid: a phone that parses, a well-formed e-mail, an org number of its country's
         length and check digit); more information beats less (a phone with its country code; a value that
         contains another one of the component: the name with its legal form, the full street, more digits;
-        mixed case over all lower or all upper); then the system further up the chain of flows
-        (system_precedence: PowerOffice and WebCRM, then Zoho, then Custom CRM), then the field that is read back,
-        then the system's name. Never the newer record: the records' modified times are mostly the push's own
-        writes, so a sync interrupted and resumed would settle differently from one that ran straight through.
+        mixed case over all lower or all upper; no word written twice in a row: "Fjord AS" over "Fjord AS AS");
+        then the system further up the chain of flows (system_precedence: PowerOffice and WebCRM, then Zoho, then
+        Custom CRM), then the field that is read back, then the system's name. Never the newer record: the
+        records' modified times are mostly the push's own writes, so a sync interrupted and resumed would settle
+        differently from one that ran straight through.
         A system's name as policy: its filled value wins first, then quality. `fill_empty`: only empty slots
         are written.
     A slot with nothing agreed (a record just linked, or one its API keeps refusing) takes no part in deciding what
@@ -163,6 +164,7 @@ ranked as (
                 case when change = 'initial' and not has_country_code then 1 else 0 end,
                 case when change = 'initial' then contained_values else 0 end desc,
                 case when change = 'initial' and not is_mixed_case then 1 else 0 end,
+                case when change = 'initial' and {{ repeats_a_word('canonical') }} then 1 else 0 end,
                 case when change = 'initial' then {{ system_precedence('system') }} else 0 end,
                 case when change in ('initial', 'restore') then null else modified_at end desc,
                 case when is_read_back then 0 else 1 end,
