@@ -78,12 +78,23 @@
     links the proposed pairs; link_review lists the rest of the pairs of records that stay unlinked.
 
     Deleted records and records outside the flow's source_filter are not candidates.
+
+    planned_sources, planned_targets: names of relations of records a plan creates in the flow's source or target
+    (flow_id, planned_id: the create's plan_key, and the match-key columns of the record it is made from),
+    matched beside the records the side holds, under the deterministic rules only (int_sync__creates: a record
+    the plan would create beside its twin is linked to the twin instead; a planned record has no probabilistic
+    score). prefix: the matching as CTEs named <prefix>__..., the last <prefix>__out, for a model to place among
+    its own (a subquery would read a CTE of the model once per reference).
 -#}
-{% macro link_candidates(flow_id, max_key_count=10) -%}
+{% macro link_candidates(flow_id, max_key_count=10, planned_sources=none, planned_targets=none, prefix=none) -%}
+{%- set p = prefix ~ '__' if prefix else '' -%}
 {%- set declared = declared_flow(flow_id) -%}
 {%- set source, target, kind = declared.source, declared.target, declared.kind -%}
 {%- set flow = flow_config(flow_id) -%}
 {%- set rules = rules_for(flow.get('match_rule'), kind) if execute else [] -%}
+{%- if planned_sources or planned_targets -%}
+    {%- set rules = rules | rejectattr('probabilistic', 'defined') | list -%}
+{%- endif -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'deal' else {} -%}
 {%- if kind == 'person' -%}
@@ -102,23 +113,23 @@
 {%- set source_filter = flow.get('source_filter') -%}
 {%- set text = dbt.type_string() -%}
 
-with
+{% if not prefix %}with{% endif %}
 
 {%- if kind != 'deal' %}
 
-source_records as {{ cte_not_materialized() }} (
+{{ p }}source_records as {{ cte_not_materialized() }} (
 
-    {{ flow_records(source, source_filter) }}
-
-),
-
-target_records as {{ cte_not_materialized() }} (
-
-    {{ flow_records(target, none) }}
+    {{ _held_and_planned(flow_id, source, source_filter, rules, planned_sources) }}
 
 ),
 
-forbidden as {{ cte_materialized() }} (
+{{ p }}target_records as {{ cte_not_materialized() }} (
+
+    {{ _held_and_planned(flow_id, target, none, rules, planned_targets) }}
+
+),
+
+{{ p }}forbidden as {{ cte_materialized() }} (
 
     select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
     from {{ overrides }}
@@ -128,9 +139,9 @@ forbidden as {{ cte_materialized() }} (
 
 {#- Records settled before any rule runs: linked by an earlier run (linked_before), forced by an override,
     created by the push. #}
-settled_0 as {{ cte_materialized() }} (
+{{ p }}settled_0 as {{ cte_materialized() }} (
 
-    {{ linked_before(flow_id) }}
+    {{ linked_before(flow_id, p) }}
     union all
     select cast(source_id as {{ text }}), cast(target_id as {{ text }})
     from {{ overrides }}
@@ -144,14 +155,7 @@ settled_0 as {{ cte_materialized() }} (
 {%- for rule in rules %}
 {%- set r = rule.name %}
 {%- set k = loop.index %}
-{#- The columns the rule's guard and score read (s.x, t.x), so joins carry those and not whole records. #}
-{%- set read = rule.guard ~ ' ' ~ (rule.fuzzy.score if rule.fuzzy is defined else '') -%}
-{%- set columns = modules.re.findall('\\b[st]\\.([a-z_]+)', read) -%}
-{%- if rule.fuzzy is defined -%}
-    {%- set columns = columns + modules.re.findall('@\\.([a-z_]+)', rule.fuzzy.blocks | map('join', ' ') | join(' '))
-        + [rule.fuzzy.key] -%}
-{%- endif -%}
-{%- set columns = columns | unique | list %}
+{%- set columns = _rule_columns(rule) %}
 {%- if rule.probabilistic is defined %}
 
 {#- The probabilistic rule: the scored pairs (int_match_scores__<kind>) of records no stronger rule settled. A record
@@ -161,7 +165,7 @@ settled_0 as {{ cte_materialized() }} (
     the link threshold and the kind's guard (match_guard) holds; the pair then outweighs each competitor 99 : 1,
     and those competitors count no more. Every other pair from the review threshold up stays a candidate, so
     two close candidates both wait for review. #}
-{{ r }}__scored as {{ cte_materialized() }} (
+{{ p }}{{ r }}__scored as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -172,13 +176,13 @@ settled_0 as {{ cte_materialized() }} (
         power(2.0, least(match_weight, 500.0)) as odds
     from {{ lookups.scores }}
     where flow_id = {{ flow_id }}
-        and source_id in (select record_id from source_records)
-        and target_id in (select record_id from target_records)
-        and source_id not in (select source_id from settled_{{ k - 1 }})
-        and target_id not in (select target_id from settled_{{ k - 1 }})
+        and source_id in (select record_id from {{ p }}source_records)
+        and target_id in (select record_id from {{ p }}target_records)
+        and source_id not in (select source_id from {{ p }}settled_{{ k - 1 }})
+        and target_id not in (select target_id from {{ p }}settled_{{ k - 1 }})
 ),
 
-{{ r }}__in_band as {{ cte_materialized() }} (
+{{ p }}{{ r }}__in_band as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -194,13 +198,13 @@ settled_0 as {{ cte_materialized() }} (
             odds / (
                 1.0 + sum(odds) over (partition by source_id) + sum(odds) over (partition by target_id) - odds
             ) as one_to_one_probability
-        from {{ r }}__scored as scored
+        from {{ p }}{{ r }}__scored as scored
     ) as weighed
     where match_probability >= {{ match_thresholds().review }}
 ),
 
 {#- A pair another pair of its source or target outweighs decisively is no competitor. #}
-{{ r }}__pairs as {{ cte_materialized() }} (
+{{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -219,49 +223,49 @@ settled_0 as {{ cte_materialized() }} (
                 max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
                 or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
             ) as is_competing
-        from {{ r }}__in_band as in_band
+        from {{ p }}{{ r }}__in_band as in_band
     ) as competing
 ),
 
 {%- elif rule.fuzzy is defined %}
 {%- set column = rule.fuzzy.key %}
 
-{{ r }}__open_sources as {{ cte_materialized() }} (
+{{ p }}{{ r }}__open_sources as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
-    from source_records
-    where {{ column }} is not null and record_id not in (select source_id from settled_{{ k - 1 }})
+    from {{ p }}source_records
+    where {{ column }} is not null and record_id not in (select source_id from {{ p }}settled_{{ k - 1 }})
 ),
 
-{{ r }}__open_targets as {{ cte_materialized() }} (
+{{ p }}{{ r }}__open_targets as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
-    from target_records
-    where {{ column }} is not null and record_id not in (select target_id from settled_{{ k - 1 }})
+    from {{ p }}target_records
+    where {{ column }} is not null and record_id not in (select target_id from {{ p }}settled_{{ k - 1 }})
 ),
 
-{{ r }}__blocked as (
+{{ p }}{{ r }}__blocked as (
     {%- for block in rule.fuzzy.blocks %}
     {% if not loop.first %}union{% endif %}
     select s.record_id as source_id, t.record_id as target_id
-    from {{ r }}__open_sources as s
-    inner join {{ r }}__open_targets as t
+    from {{ p }}{{ r }}__open_sources as s
+    inner join {{ p }}{{ r }}__open_targets as t
         on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
         and {% endif %}{% endfor %}
     {%- endfor %}
 ),
 
-{{ r }}__scored as (
+{{ p }}{{ r }}__scored as (
     select
         b.source_id,
         b.target_id,
         s.{{ column }} as link_key,
         {{ rule.fuzzy.score }} as similarity,
         {{ rule.guard }} as is_corroborated
-    from {{ r }}__blocked as b
-    inner join {{ r }}__open_sources as s on s.record_id = b.source_id
-    inner join {{ r }}__open_targets as t on t.record_id = b.target_id
+    from {{ p }}{{ r }}__blocked as b
+    inner join {{ p }}{{ r }}__open_sources as s on s.record_id = b.source_id
+    inner join {{ p }}{{ r }}__open_targets as t on t.record_id = b.target_id
 ),
 
-{{ r }}__pairs as {{ cte_materialized() }} (
+{{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -272,7 +276,7 @@ settled_0 as {{ cte_materialized() }} (
         count(*) over (partition by source_id) as target_key_count,
         is_corroborated,
         {{ no_score }}
-    from {{ r }}__scored
+    from {{ p }}{{ r }}__scored
     where similarity >= {{ rule.fuzzy.threshold }}
 ),
 
@@ -282,41 +286,41 @@ settled_0 as {{ cte_materialized() }} (
 {%- set key_expr = key_parts | join(" || ' | ' || ") %}
 {%- set key_not_null = rule['keys'] | join(' is not null and ') ~ ' is not null' %}
 
-{{ r }}__source_counts as (
+{{ p }}{{ r }}__source_counts as (
     select key_value, count(*) as n
-    from (select {{ key_expr }} as key_value from source_records where {{ key_not_null }}) as keyed
+    from (select {{ key_expr }} as key_value from {{ p }}source_records where {{ key_not_null }}) as keyed
     group by key_value
 ),
 
-{{ r }}__target_counts as (
+{{ p }}{{ r }}__target_counts as (
     select key_value, count(*) as n
-    from (select {{ key_expr }} as key_value from target_records where {{ key_not_null }}) as keyed
+    from (select {{ key_expr }} as key_value from {{ p }}target_records where {{ key_not_null }}) as keyed
     group by key_value
 ),
 
-{{ r }}__source_keys as (
+{{ p }}{{ r }}__source_keys as (
     select keyed.*, counts.n
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
-        from source_records
-        where {{ key_not_null }} and record_id not in (select source_id from settled_{{ k - 1 }})
+        from {{ p }}source_records
+        where {{ key_not_null }} and record_id not in (select source_id from {{ p }}settled_{{ k - 1 }})
     ) as keyed
-    inner join {{ r }}__source_counts as counts on counts.key_value = keyed.key_value
+    inner join {{ p }}{{ r }}__source_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
 ),
 
-{{ r }}__target_keys as (
+{{ p }}{{ r }}__target_keys as (
     select keyed.*, counts.n
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
-        from target_records
-        where {{ key_not_null }} and record_id not in (select target_id from settled_{{ k - 1 }})
+        from {{ p }}target_records
+        where {{ key_not_null }} and record_id not in (select target_id from {{ p }}settled_{{ k - 1 }})
     ) as keyed
-    inner join {{ r }}__target_counts as counts on counts.key_value = keyed.key_value
+    inner join {{ p }}{{ r }}__target_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
 ),
 
-{{ r }}__pairs as {{ cte_materialized() }} (
+{{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         s.record_id as source_id,
         t.record_id as target_id,
@@ -333,8 +337,8 @@ settled_0 as {{ cte_materialized() }} (
         {%- endif %}
         {{ rule.guard }} as is_corroborated,
         {{ no_score }}
-    from {{ r }}__source_keys as s
-    inner join {{ r }}__target_keys as t on t.key_value = s.key_value
+    from {{ p }}{{ r }}__source_keys as s
+    inner join {{ p }}{{ r }}__target_keys as t on t.key_value = s.key_value
     {%- if rule.get('shared_anywhere') %}
     left join (
         select {{ rule['keys'][0] }} as key_value, holders as records from {{ lookups[rule.shared_anywhere] }}
@@ -344,39 +348,39 @@ settled_0 as {{ cte_materialized() }} (
 
 {%- endif %}
 
-{{ r }}__linkable as {{ cte_materialized() }} (
+{{ p }}{{ r }}__linkable as {{ cte_materialized() }} (
     select source_id, target_id
-    from {{ r }}__pairs as p
+    from {{ p }}{{ r }}__pairs as p
     where source_key_count = 1 and target_key_count = 1 and is_corroborated
         and not exists (
-            select 1 from forbidden as f where f.source_id = p.source_id and f.target_id = p.target_id
+            select 1 from {{ p }}forbidden as f where f.source_id = p.source_id and f.target_id = p.target_id
         )
 ),
 
-{{ r }}__proposed as {{ cte_materialized() }} (
+{{ p }}{{ r }}__proposed as {{ cte_materialized() }} (
     select source_id, target_id
-    from {{ r }}__linkable
-    where source_id in (select source_id from {{ r }}__linkable group by source_id having count(*) = 1)
-        and target_id in (select target_id from {{ r }}__linkable group by target_id having count(*) = 1)
+    from {{ p }}{{ r }}__linkable
+    where source_id in (select source_id from {{ p }}{{ r }}__linkable group by source_id having count(*) = 1)
+        and target_id in (select target_id from {{ p }}{{ r }}__linkable group by target_id having count(*) = 1)
 ),
 
-settled_{{ k }} as {{ cte_materialized() }} (
-    select source_id, target_id from settled_{{ k - 1 }}
+{{ p }}settled_{{ k }} as {{ cte_materialized() }} (
+    select source_id, target_id from {{ p }}settled_{{ k - 1 }}
     union all
-    select source_id, target_id from {{ r }}__proposed
+    select source_id, target_id from {{ p }}{{ r }}__proposed
 ),
 
 {%- endfor %}
 
-candidates as (
+{{ p }}candidates as (
     {%- for rule in rules %}
     select
         p.*,
         exists (
-            select 1 from {{ rule.name }}__proposed as chosen
+            select 1 from {{ p }}{{ rule.name }}__proposed as chosen
             where chosen.source_id = p.source_id and chosen.target_id = p.target_id
         ) as is_proposed
-    from {{ rule.name }}__pairs as p
+    from {{ p }}{{ rule.name }}__pairs as p
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
     {%- if not rules %}
@@ -395,6 +399,7 @@ candidates as (
     {%- endif %}
 )
 
+{% if prefix %}, {{ p }}out as ({% endif %}
 select
     {{ flow_id }} as flow_id,
     source_id,
@@ -409,7 +414,10 @@ select
     is_proposed,
     match_weight,
     match_probability
-from candidates
+from {{ p }}candidates
+{%- if prefix %}
+)
+{%- endif %}
 {%- endmacro %}
 
 
@@ -418,7 +426,7 @@ from candidates
     prev (declared with the link models in models/links/flows/; the link model itself reads these
     candidates, so it is no ref). Empty on the first run, and without the links a forbid override now closes.
 -#}
-{% macro linked_before(flow_id) -%}
+{% macro linked_before(flow_id, prefix='') -%}
     {%- set text = dbt.type_string() -%}
     {%- set table = existing_source('prev', 'link_' ~ declared_flow(flow_id).flow_name) -%}
     {%- if table is not none -%}
@@ -426,9 +434,39 @@ from candidates
     from {{ table }} as linked
     where linked.is_active
         and not exists (
-            select 1 from forbidden as f where f.source_id = linked.source_id and f.target_id = linked.target_id
+            select 1 from {{ prefix }}forbidden as f
+            where f.source_id = linked.source_id and f.target_id = linked.target_id
         )
     {%- else -%}
     select cast(null as {{ text }}) as source_id, cast(null as {{ text }}) as target_id where 1 = 0
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The columns a rule's guard and score read (s.x, t.x) and its fuzzy blocks and key, so joins carry those and not
+    whole records. -#}
+{% macro _rule_columns(rule) -%}
+    {%- set read = rule.guard ~ ' ' ~ (rule.fuzzy.score if rule.fuzzy is defined else '') -%}
+    {%- set columns = modules.re.findall('\\b[st]\\.([a-z_]+)', read) -%}
+    {%- if rule.fuzzy is defined -%}
+        {%- set columns = columns + modules.re.findall('@\\.([a-z_]+)', rule.fuzzy.blocks | map('join', ' ') | join(' '))
+            + [rule.fuzzy.key] -%}
+    {%- endif -%}
+    {{ return(columns | unique | list) }}
+{%- endmacro %}
+
+
+{#- One side's records (flow_records), and beside them, when given, the records a plan creates there (planned: a
+    relation with flow_id, planned_id and the match-key columns), with the columns the rules read. -#}
+{% macro _held_and_planned(flow_id, side, record_filter, rules, planned) -%}
+    {%- if planned -%}
+    {%- set read = [] -%}
+    {%- for rule in rules %}{% do read.extend(rule.get('keys', []) + _rule_columns(rule)) %}{% endfor -%}
+    {%- set read = read | unique | join(', ') -%}
+    select record_id, {{ read }} from ({{ flow_records(side, record_filter) }}) as held
+    union all
+    select planned_id as record_id, {{ read }} from {{ planned }} where flow_id = {{ flow_id }}
+    {%- else -%}
+    {{ flow_records(side, record_filter) }}
     {%- endif -%}
 {%- endmacro %}
