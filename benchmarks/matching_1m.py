@@ -553,9 +553,13 @@ def main(argv: list[str] | None = None) -> int:
     run = data / "run"
     run.mkdir(exist_ok=True)
     db = run / "bench.duckdb"
+    loading = time.perf_counter()
     counts = build_warehouse(kind, data, str(db))
+    load_seconds = time.perf_counter() - loading
     profiles(run, db, args.memory_limit, args.threads)
-    print(f"data: {counts} (generated in {generated:.0f} s, cached in {data})", flush=True)
+    print(
+        f"data: {counts} (generated in {generated:.0f} s, cached in {data}; loaded in {load_seconds:.1f} s)", flush=True
+    )
 
     step = ["--kind", args.kind, "--noise", args.noise]
     ours = _in_subprocess(["--step", "dbt", *step, "--folder", str(run)])
@@ -568,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     ours["quality"] = score(links, truth)
     ours["by_rule"] = by_rule
     ours["review_sources"] = review
+    ours["load_seconds"] = load_seconds
     print(f"ours:   {ours['seconds']:.1f} s, {ours['peak_rss_mb']:.0f} MB, {ours['quality']}", flush=True)
 
     postgres = None
@@ -643,13 +648,16 @@ def run_postgres(kind: Kind, data: Path, url: str, step: list[str], schema: Any)
             from tests.helpers.postgres import running_postgres
 
             url = stack.enter_context(running_postgres()).create_database("bench")
+        loading = time.perf_counter()
         counts = build_warehouse(kind, data, url)
-        print(f"postgres data: {counts}", flush=True)
+        load_seconds = time.perf_counter() - loading
+        print(f"postgres data: {counts} (loaded in {load_seconds:.1f} s)", flush=True)
         location = WarehouseLocation(url=url, schema="crm_sync")
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="matching-pg-")))
         answer = _in_subprocess(
             ["--step", "dbt", *step, "--folder", str(folder), "--profiles-dir", str(ROOT)], env=location.dbt_env()
         )
+        answer["load_seconds"] = load_seconds
         con = psycopg2.connect(url)
         links, answer["by_rule"], answer["review_sources"] = outcome(kind, con, location.schema)
         con.close()

@@ -103,6 +103,14 @@
     {{ return(200000) }}
 {%- endmacro %}
 
+{#- ... drawn from the blocked pairs of at most this many source records per flow (the first by a hash of their id,
+    settled or not): every record of a flow up to that size, and beyond it the blocking of the other records is
+    only done for the pairs to score. At two to ten pairs a record, 100,000 records give 200,000 to 1,000,000
+    pairs to draw match_em_pairs() from. -#}
+{% macro match_em_records() -%}
+    {{ return(100000) }}
+{%- endmacro %}
+
 {#- EM iterations (unrolled in SQL: a fixed number keeps dbt build's time fixed; from the starting values below
     the parameters change by less than 1e-3 after about six). -#}
 {% macro match_em_iterations() -%}
@@ -353,10 +361,13 @@
 
 
 {#- Every pair of records (from the relations `sources` and `targets`) that one of the kind's blocking rules puts
-    in one block, once, with the first rule that did (blocked_by, 1-based). -#}
+    in one block, once, with the first rule that did (blocked_by, 1-based), among the pairs that are read: of two
+    open records (is_open, a column of both relations: to be scored), or of a source in EM's sample (is_em_sample,
+    a column of `sources`). A block's size is counted over all records, so the pairs do not depend on which are
+    open. -#}
 {% macro blocked_pairs(kind, sources, targets) -%}
     {%- set rules = match_blocking_rules(kind) -%}
-    select source_id, target_id, min(rule) as blocked_by
+    select source_id, target_id, min(rule) as blocked_by, is_open, is_em_sample
     from (
         {%- for rule in rules %}
         {%- set s_exprs, t_exprs = [], [] %}
@@ -368,21 +379,36 @@
         {%- set s_key = _fs_block_key(s_exprs) %}
         {%- set t_key = _fs_block_key(t_exprs) %}
         {% if not loop.first %}union all{% endif %}
-        select s.record_id as source_id, t.record_id as target_id, {{ loop.index }} as rule
+        select
+            s.record_id as source_id,
+            t.record_id as target_id,
+            {{ loop.index }} as rule,
+            s.is_open and t.is_open as is_open,
+            s.is_em_sample
         from (
-            select record_id, {{ s_key }} as block_key, count(*) over (partition by {{ s_key }}) as n
+            select record_id, is_open, is_em_sample, {{ s_key }} as block_key
             from {{ sources }} as r
-            where {{ s_exprs | join(' is not null and ') }} is not null
+            where {{ s_exprs | join(' is not null and ') }} is not null and (is_open or is_em_sample)
+                and {{ s_key }} in ({{ _fs_small_blocks(sources, s_key, s_exprs) }})
         ) as s
         inner join (
-            select record_id, {{ t_key }} as block_key, count(*) over (partition by {{ t_key }}) as n
+            select record_id, is_open, {{ t_key }} as block_key
             from {{ targets }} as r
             where {{ t_exprs | join(' is not null and ') }} is not null
+                and {{ t_key }} in ({{ _fs_small_blocks(targets, t_key, t_exprs) }})
         ) as t on t.block_key = s.block_key
-        where s.n <= {{ match_block_cap() }} and t.n <= {{ match_block_cap() }}
+        where (s.is_open and t.is_open) or s.is_em_sample
         {%- endfor %}
     ) as blocked
-    group by source_id, target_id
+    group by source_id, target_id, is_open, is_em_sample
+{%- endmacro %}
+
+
+{#- The block keys of a side that at most match_block_cap() of its records hold (a group-by: cheaper than a count
+    over a window per record). -#}
+{% macro _fs_small_blocks(relation, key, exprs) -%}
+    select {{ key }} from {{ relation }} as r where {{ exprs | join(' is not null and ') }} is not null
+    group by {{ key }} having count(*) <= {{ match_block_cap() }}
 {%- endmacro %}
 
 

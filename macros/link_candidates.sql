@@ -85,8 +85,14 @@
     the plan would create beside its twin is linked to the twin instead; a planned record has no probabilistic
     score). prefix: the matching as CTEs named <prefix>__..., the last <prefix>__out, for a model to place among
     its own (a subquery would read a CTE of the model once per reference).
+
+    settled_only: the records the rules before the probabilistic one settle (and those settled before any rule
+    runs), as flow_id, source_id, target_id, instead of the candidates: int_match_settled__<kind>, so the
+    probabilistic matching scores only the records these exact rules leave open (the same SQL, so the same set).
 -#}
-{% macro link_candidates(flow_id, max_key_count=10, planned_sources=none, planned_targets=none, prefix=none) -%}
+{% macro link_candidates(
+    flow_id, max_key_count=10, settled_only=false, planned_sources=none, planned_targets=none, prefix=none
+) -%}
 {%- set p = prefix ~ '__' if prefix else '' -%}
 {%- set declared = declared_flow(flow_id) -%}
 {%- set source, target, kind = declared.source, declared.target, declared.kind -%}
@@ -95,12 +101,20 @@
 {%- if planned_sources or planned_targets -%}
     {%- set rules = rules | rejectattr('probabilistic', 'defined') | list -%}
 {%- endif -%}
+{%- if settled_only -%}
+    {%- set before = namespace(rules=[], open=true) -%}
+    {%- for rule in rules -%}
+        {%- if rule.probabilistic is defined %}{% set before.open = false %}{% endif -%}
+        {%- if before.open %}{% do before.rules.append(rule) %}{% endif -%}
+    {%- endfor -%}
+    {%- set rules = before.rules -%}
+{%- endif -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'deal' else {} -%}
 {%- if kind == 'person' -%}
     {%- do lookups.update({'int_shared_names': ref('int_shared_names')}) -%}
 {%- endif -%}
-{%- if declared.probabilistic -%}
+{%- if declared.probabilistic and not settled_only -%}
     {%- do lookups.update({'scores': ref('int_match_scores__' ~ kind)}) -%}
     {%- if kind == 'person' -%}
         {#- and the ones the guard's level numbers are worked out beside (macros/fellegi_sunter.sql) -#}
@@ -174,12 +188,16 @@
         match_evidence,
         {{ match_guard(kind) }} as passes_guard,
         power(2.0, least(match_weight, 500.0)) as odds
-    from {{ lookups.scores }}
+    from {{ lookups.scores }} as scores
     where flow_id = {{ flow_id }}
         and source_id in (select record_id from {{ p }}source_records)
         and target_id in (select record_id from {{ p }}target_records)
-        and source_id not in (select source_id from {{ p }}settled_{{ k - 1 }})
-        and target_id not in (select target_id from {{ p }}settled_{{ k - 1 }})
+        and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id
+        )
+        and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id
+        )
 ),
 
 {{ p }}{{ r }}__in_band as {{ cte_materialized() }} (
@@ -233,36 +251,36 @@
 {{ p }}{{ r }}__open_sources as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
     from {{ p }}source_records
-    where {{ column }} is not null and record_id not in (select source_id from {{ p }}settled_{{ k - 1 }})
+    where {{ column }} is not null and not exists (
+        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
+    )
 ),
 
 {{ p }}{{ r }}__open_targets as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
     from {{ p }}target_records
-    where {{ column }} is not null and record_id not in (select target_id from {{ p }}settled_{{ k - 1 }})
+    where {{ column }} is not null and not exists (
+        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
+    )
 ),
 
-{{ p }}{{ r }}__blocked as (
+{#- Each block's pairs are scored where the block's join found them (a pair in several blocks gets the same
+    values, which the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which
+    has no statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
+{{ p }}{{ r }}__scored as (
     {%- for block in rule.fuzzy.blocks %}
     {% if not loop.first %}union{% endif %}
-    select s.record_id as source_id, t.record_id as target_id
+    select
+        s.record_id as source_id,
+        t.record_id as target_id,
+        s.{{ column }} as link_key,
+        {{ rule.fuzzy.score }} as similarity,
+        {{ rule.guard }} as is_corroborated
     from {{ p }}{{ r }}__open_sources as s
     inner join {{ p }}{{ r }}__open_targets as t
         on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
         and {% endif %}{% endfor %}
     {%- endfor %}
-),
-
-{{ p }}{{ r }}__scored as (
-    select
-        b.source_id,
-        b.target_id,
-        s.{{ column }} as link_key,
-        {{ rule.fuzzy.score }} as similarity,
-        {{ rule.guard }} as is_corroborated
-    from {{ p }}{{ r }}__blocked as b
-    inner join {{ p }}{{ r }}__open_sources as s on s.record_id = b.source_id
-    inner join {{ p }}{{ r }}__open_targets as t on t.record_id = b.target_id
 ),
 
 {{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
@@ -303,7 +321,9 @@
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
         from {{ p }}source_records
-        where {{ key_not_null }} and record_id not in (select source_id from {{ p }}settled_{{ k - 1 }})
+        where {{ key_not_null }} and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
+        )
     ) as keyed
     inner join {{ p }}{{ r }}__source_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
@@ -314,7 +334,9 @@
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
         from {{ p }}target_records
-        where {{ key_not_null }} and record_id not in (select target_id from {{ p }}settled_{{ k - 1 }})
+        where {{ key_not_null }} and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
+        )
     ) as keyed
     inner join {{ p }}{{ r }}__target_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
@@ -371,6 +393,15 @@
 ),
 
 {%- endfor %}
+{%- if settled_only %}
+
+settled as (
+    select source_id, target_id from {{ p }}settled_{{ rules | length }}
+)
+
+select {{ flow_id }} as flow_id, source_id, target_id
+from settled
+{%- else %}
 
 {{ p }}candidates as (
     {%- for rule in rules %}
@@ -417,6 +448,7 @@ select
 from {{ p }}candidates
 {%- if prefix %}
 )
+{%- endif %}
 {%- endif %}
 {%- endmacro %}
 

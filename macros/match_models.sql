@@ -5,8 +5,9 @@
 
       int_match_blocked__<kind>        the blocked candidate pairs, ids only: blocking runs once per run, and the
                                        pairs to score and EM's sample are both taken from it
-      int_match_pairs__<kind>          the blocked pairs to score and their comparison levels (records an earlier
-                                       run linked or an override forces left out: nothing pairs them again)
+      int_match_settled__<kind>        the records the exact rules before the probabilistic one settle
+      int_match_pairs__<kind>          the blocked pairs to score and their comparison levels (records settled
+                                       before the probabilistic rule left out: it never pairs them)
       int_match_random_pairs__<kind>   random pairs (a hash sample of each side) and their levels: u
       int_match_parameters__<kind>     m by EM over the blocked pairs, u from the random pairs, the weights
       int_match_scores__<kind>         every blocked pair's match weight, probability and evidence
@@ -33,15 +34,49 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 {%- endmacro %}
 
 
-{#- Every blocked pair of every flow of a kind, ids and the first rule that paired them (blocked_pairs). -#}
+{#- The blocked pairs of every flow of a kind that are read (blocked_pairs): ids, the first rule that paired them,
+    whether both records are open (no rule before the probabilistic one settled them, int_match_settled__<kind>:
+    the pairs to score) and whether the source is in EM's sample (match_em_records()). -#}
 {% macro match_blocked(kind) -%}
 {%- set flows = matching_flows(kind) -%}
 with
-{{ _match_flow_ctes(kind) }}
+{%- for flow_id, sides in flows.items() %}
+
+settled_{{ flow_id }} as {{ cte_materialized() }} (
+    select source_id, target_id from {{ ref('int_match_settled__' ~ kind) }} where flow_id = {{ flow_id }}
+),
+
+sources_{{ flow_id }} as {{ cte_materialized() }} (
+    select
+        records.*,
+        settled.source_id is null as is_open,
+        sampled.record_id is not null as is_em_sample
+    from ({{ flow_records(sides[0], flow_config(flow_id).get('source_filter')) }}) as records
+    {#- Joins, not `[not] in (subquery)`: PostgreSQL hashes such a subquery only while it fits in work_mem, and
+        scans it once per record beyond that (quadratic at 1M records). #}
+    left join (select distinct source_id from settled_{{ flow_id }}) as settled
+        on settled.source_id = records.record_id
+    left join (
+        select distinct record_id from (
+            select record_id from ({{ flow_records(sides[0], flow_config(flow_id).get('source_filter')) }}) as all_records
+            order by {{ dbt.hash('record_id') }}
+            limit {{ match_em_records() }}
+        ) as first_by_hash
+    ) as sampled
+        on sampled.record_id = records.record_id
+),
+
+targets_{{ flow_id }} as {{ cte_materialized() }} (
+    select records.*, settled.target_id is null as is_open
+    from ({{ flow_records(sides[1], none) }}) as records
+    left join (select distinct target_id from settled_{{ flow_id }}) as settled
+        on settled.target_id = records.record_id
+),
+{%- endfor %}
 
 all_pairs as (
     {%- for flow_id in flows %}
-    select {{ flow_id }} as flow_id, source_id, target_id, blocked_by
+    select {{ flow_id }} as flow_id, source_id, target_id, blocked_by, is_open, is_em_sample
     from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as blocked_{{ flow_id }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -51,9 +86,18 @@ select * from all_pairs
 {%- endmacro %}
 
 
+{#- The records of every flow of a kind that the rules before the probabilistic one settle (link_candidates). -#}
+{% macro match_settled(kind) -%}
+{%- for flow_id in matching_flows(kind) %}
+select flow_id, source_id, target_id
+from ({{ link_candidates(flow_id, settled_only=true) }}) as settled_{{ flow_id }}
+{% if not loop.last %}union all{% endif %}
+{%- endfor %}
+{%- endmacro %}
+
+
 {% macro match_pairs(kind) -%}
 {%- set flows = matching_flows(kind) -%}
-{%- set text = dbt.type_string() -%}
 with
 {{ _match_flow_ctes(kind) }}
 {%- for flow_id in flows %}
@@ -72,21 +116,6 @@ tf_{{ flow_id }}_{{ column }} as (
 ),
 {%- endfor %}
 
-{#- Records an earlier run linked or an override forces: no rule of this run pairs them (link_candidates), so their
-    pairs are not built. Read as the previous run left them (source prev), as the candidates do. They are left out
-    after the blocks were counted (int_match_blocked__<kind>), so the pairs of the other records stay the same. #}
-settled_{{ flow_id }} as {{ cte_materialized() }} (
-    with forbidden as (
-        select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
-        from {{ ref('link_overrides') }}
-        where flow_id = {{ flow_id }} and action = 'forbid'
-    )
-    {{ linked_before(flow_id) }}
-    union all
-    select cast(source_id as {{ text }}), cast(target_id as {{ text }})
-    from {{ ref('link_overrides') }}
-    where flow_id = {{ flow_id }} and action = 'force'
-),
 
 pairs_{{ flow_id }} as (
     select
@@ -105,9 +134,10 @@ pairs_{{ flow_id }} as (
     {%- for column in _tf_columns(kind) %}
     left join tf_{{ flow_id }}_{{ column }} as tf_{{ column }} on tf_{{ column }}.value = s.{{ column }}
     {%- endfor %}
-    where b.flow_id = {{ flow_id }}
-        and b.source_id not in (select source_id from settled_{{ flow_id }})
-        and b.target_id not in (select target_id from settled_{{ flow_id }})
+    {#- Only pairs of two open records: an earlier run linked, an override forced, the push created or an exact
+        rule of this run linked the others (int_match_settled__<kind>), and the probabilistic rule never pairs
+        them (link_candidates). #}
+    where b.flow_id = {{ flow_id }} and b.is_open
 ),
 {%- endfor %}
 
@@ -280,9 +310,11 @@ u as (
     ) as estimated
 ),
 
-{#- The pairs EM learns from: all of a flow's blocked pairs (int_match_blocked__<kind>, settled records too), or a
-    hash sample of match_em_pairs() of them, taken from the ids before any comparison is computed, so EM costs the
-    same however many pairs a flow has. #}
+{#- The pairs EM learns from: the blocked pairs of EM's sample of source records (int_match_blocked__<kind>,
+    is_em_sample: settled records too; all of a flow's records up to match_em_records()), or a hash sample of
+    match_em_pairs() of them, taken from the ids before any comparison is computed, so EM costs the same however
+    many pairs a flow has. The flow's blocked pairs are counted from the sample's, scaled by the share of sources
+    sampled (exact up to match_em_records() records). #}
 {%- for flow_id in flow_ids %}
 
 em_pairs_{{ flow_id }} as (
@@ -292,10 +324,14 @@ em_pairs_{{ flow_id }} as (
         select
             source_id,
             target_id,
-            (select count(*) from {{ ref('int_match_blocked__' ~ kind) }} where flow_id = {{ flow_id }})
-                as blocked_pairs
+            cast(round(
+                (select count(*) from {{ ref('int_match_blocked__' ~ kind) }}
+                    where flow_id = {{ flow_id }} and is_em_sample)
+                * (1.0 * source_records.n / least(source_records.n, {{ match_em_records() }}))
+            ) as {{ dbt.type_bigint() }}) as blocked_pairs
         from {{ ref('int_match_blocked__' ~ kind) }}
-        where flow_id = {{ flow_id }}
+        cross join (select count(*) as n from sources_{{ flow_id }}) as source_records
+        where flow_id = {{ flow_id }} and is_em_sample
         order by {{ dbt.hash(dbt.concat(['source_id', "'|'", 'target_id'])) }}
         limit {{ match_em_pairs() }}
     ) as sampled

@@ -33,7 +33,7 @@ from reverse_etl.__main__ import EXIT_NOTHING_RAN
 from tests.helpers.postgres import PostgresServer
 from tests.sync.conftest import ROOT, SyncWorld, sync_world, value_at
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow(syncs=3), pytest.mark.timeout(1800)]  # syncs per warehouse
 
 ADDRESS = {"City": "Tromsø", "ZipCode": "9008", "CountryCode": "NO"}
 PO_COMPANY = {"Name": "Kjedeprøve Havørn AS", "MailAddress": ADDRESS, "PhoneNumber": "+47 77 60 10 20"}
@@ -112,7 +112,12 @@ def duckdb_files(folder: Path) -> dict[Path, int]:
     return {path: path.stat().st_mtime_ns for path in found}
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+# The two warehouses' worlds are independent: each its own unit of work for pytest -n (tests/conftest.py), so the two
+# workers build them side by side.
+WAREHOUSES = [pytest.param(name, marks=pytest.mark.xdist_group(f"chain-{name}")) for name in ("duckdb", "postgres")]
+
+
+@pytest.fixture(scope="module", params=WAREHOUSES)
 def chain(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
     folder = Path(tmp_path_factory.mktemp(f"chain_{request.param}"))
     url = None

@@ -25,7 +25,7 @@ from connectors.config import SYSTEMS
 from tests.sync.conftest import ROOT, SyncWorld, sync_world, value_at
 
 # The scenario is several whole syncs: far over the default per-test timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow(syncs=6), pytest.mark.timeout(1800)]
 
 RECORDS = 24
 SEED = 5

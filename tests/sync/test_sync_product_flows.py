@@ -15,7 +15,7 @@ import pytest
 
 from tests.sync.conftest import ROOT, SyncWorld, sync_world
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.slow(syncs=1), pytest.mark.timeout(1200)]
 
 # What `python -m reverse_etl sync` needs of a checkout: the code it runs and the dbt project.
 PROJECT = ("connectors", "ingest", "reverse_etl", "sync", "models", "macros", "seeds", "tests/dbt")

@@ -15,7 +15,7 @@ import pytest
 from tests.sync.conftest import SyncWorld, sync_world
 from tests.sync.test_sync_chain import PO_COMPANY, ZOHO_ACCOUNT, ZOHO_CONTACT
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.slow(syncs=1), pytest.mark.timeout(900)]
 
 OFF = ("crmoffice", "webcrm")
 

@@ -40,7 +40,7 @@ from tests.sync.bad_input import (
 )
 from tests.sync.conftest import ROOT, SyncWorld, sync_world, value_at
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow(syncs=3), pytest.mark.timeout(1800)]
 RECORDS = 30
 SEED = 11
 

@@ -24,7 +24,7 @@ from tests.helpers.sandbox import running_sandbox
 from tests.sync.conftest import ROOT, patched_environ
 
 # Two ingests and two builds in one fixture: over the default per-test timeout on a loaded machine.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.slow(syncs=2), pytest.mark.timeout(1200)]
 
 RECORDS = 30  # per entity: small, so the PostgreSQL run keeps `make test` short
 # The models compared, besides every link_<flow> table. Times (`..._at`: when a link was made, a row listed, a
