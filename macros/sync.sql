@@ -242,6 +242,26 @@
 {%- endmacro %}
 
 
+{#- The identity clusters, and beside them each record the plan creates from (or links to a twin) that is in no
+    cluster yet, as a cluster of its own, named as identity_clusters names a cluster by its anchor. A reference to
+    such a record (a WebCRM person's organisation that flow 4 creates or links in this plan) is then merged in the
+    same plan, and written as the plan_key of its create (int_sync__field_decisions), not a round later when the
+    record is linked. -#}
+{% macro clusters_with_planned() -%}
+    {%- set name = dbt.concat(['planned.root_system', "':'", 'planned.root_entity', "':'", 'planned.root_id']) -%}
+    select cluster_id, system, entity, record_id from {{ ref('identity_clusters') }}
+    union all
+    select distinct {{ dbt.hash(name) }} as cluster_id, planned.root_system, planned.root_entity, planned.root_id
+    from {{ ref('int_sync__open_records') }} as planned
+    where not exists (
+        select 1 from {{ ref('identity_clusters') }} as clustered
+        where clustered.system = planned.root_system
+            and clustered.entity = planned.root_entity
+            and clustered.record_id = planned.root_id
+    )
+{%- endmacro %}
+
+
 {#- The relations the sync models read through the flows (read from the seeds when the model runs, so dbt
     cannot see them when it parses): declared for the DAG. -#}
 {% macro sync_depends_on() -%}
