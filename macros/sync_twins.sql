@@ -22,6 +22,7 @@
 -- depends_on: {{ ref('link_overrides') }}
 {%- for kind in declared_flows() | selectattr('probabilistic') | map(attribute='kind') | unique %}
 -- depends_on: {{ ref('int_match_scores__' ~ kind) }}
+-- depends_on: {{ ref('int_match_settled__' ~ kind) }}
 {%- endfor %}
 {%- for side in match_key_sides() %}
 -- depends_on: {{ ref('int_' ~ side ~ '__match_keys') }}
