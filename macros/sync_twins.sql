@@ -69,9 +69,7 @@ planned_targets_1 as {{ cte_materialized() }} (
             select source_id from {{ ref('link_review') }}
             where flow_id = {{ e.flow_id }} and match_rule = 'probabilistic'
         )
-        and 'create:{{ e.flow_id }}:' || creates.source_id not in (
-            select plan_key from {{ push_table('push_outcomes', {'plan_key': text}) }} as outcomes
-        )
+        and 'create:{{ e.flow_id }}:' || creates.source_id not in (select plan_key from {{ refused_creates() }})
     {%- endfor %}
     {%- endfor %}
     {%- if not later_flows %}

@@ -28,8 +28,9 @@
     was closed), while the target holds a probable match for it (`review: <system> <entity> <id>`, from
     link_review), and, for a record followed down the chain that the rules did not pair, while its target holds a
     record sharing a match key with it (the next round, when its source exists, matches it with every rule). Flows 1 and 4 both create Custom CRM
-    customers: a record of the later flow that shares a match key with a create of the earlier one this sync has
-    not tried yet waits for it, so that it is linked to what the first one created rather than created twice.
+    customers: a record of the later flow that shares a match key with a create of the earlier one the push has
+    not refused (macros/sync.sql refused_creates: one that failed in transit is sent again) waits for it, so that it
+    is linked to what the first one created rather than created twice.
 
     A source field whose value is invalid (macros/value_checks.sql) rejects the create (rejection): the record is
     created once it is fixed, never with the invalid value and never with the field left out.
@@ -304,13 +305,6 @@ records as (
 
 ),
 
-attempted as (
-
-    select distinct plan_key
-    from {{ push_table('push_outcomes', {'plan_key': text}) }} as outcomes
-
-),
-
 {#- The match keys of every record a create may be a twin of, one row per key (an equi-join, not a cross join):
     the exact keys, and the name and its first letters beside the postcode or city for names spelt a little
     differently. Deliberately wider than the match rules: a twin is not created, only held for a round. -#}
@@ -395,7 +389,7 @@ maybe_present as (
 
 ),
 
-{#- Per record, the first earlier flow into the same target with a create the push has not tried yet that shares a
+{#- Per record, the first earlier flow into the same target with a create the push has not refused that shares a
     match key with it: the later flow's record waits, to be linked to what the earlier one creates. -#}
 earlier_twin as (
 
@@ -412,7 +406,7 @@ earlier_twin as (
         and earlier_record.source_id = earlier.source_id
         and earlier_record.waiting_for_parent is null
     where 'create:' || cast(earlier.flow_id as {{ text }}) || ':' || earlier.source_id
-        not in (select plan_key from attempted)
+        not in (select plan_key from {{ refused_creates() }})
     group by 1, 2
 
 ),
