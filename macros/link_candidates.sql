@@ -79,12 +79,22 @@
 
     Deleted records and records outside the flow's source_filter are not candidates.
 
+    planned_sources, planned_targets: names of relations of records a plan creates in the flow's source or target
+    (flow_id, planned_id: the create's plan_key, and the match-key columns of the record it is made from),
+    matched beside the records the side holds, under the deterministic rules only (int_sync__creates: a record
+    the plan would create beside its twin is linked to the twin instead; a planned record has no probabilistic
+    score). prefix: the matching as CTEs named <prefix>__..., the last <prefix>__out, for a model to place among
+    its own (a subquery would read a CTE of the model once per reference).
+
     settled_only: only the rules before the probabilistic one: their candidates, and the records settled before
     any rule runs (rule_rank 0), is_settled marking what they settle: int_match_settled__<kind>, so the
     probabilistic matching scores only the records these exact rules leave open. The candidates of a flow with a
     probabilistic rule read those rules' pairs back from that model instead of running them a second time.
 -#}
-{% macro link_candidates(flow_id, max_key_count=10, settled_only=false) -%}
+{% macro link_candidates(
+    flow_id, max_key_count=10, settled_only=false, planned_sources=none, planned_targets=none, prefix=none
+) -%}
+{%- set p = prefix ~ '__' if prefix else '' -%}
 {%- set declared = declared_flow(flow_id) -%}
 {%- set source, target, kind = declared.source, declared.target, declared.kind -%}
 {%- set flow = flow_config(flow_id) -%}
@@ -94,11 +104,16 @@
     {%- if rule.probabilistic is defined %}{% set before.open = false %}{% endif -%}
     {%- if before.open %}{% do before.rules.append(rule) %}{% endif -%}
 {%- endfor -%}
+{%- if planned_sources or planned_targets -%}
+    {%- set rules = rules | rejectattr('probabilistic', 'defined') | list -%}
+{%- endif -%}
 {%- if settled_only -%}
     {%- set rules = before.rules -%}
 {%- endif -%}
-{#- The rules int_match_settled__<kind> ran already: their pairs are read from it. -#}
-{%- set reused = before.rules if declared.probabilistic and not settled_only else [] -%}
+{#- The rules int_match_settled__<kind> ran already: their pairs are read from it (not for planned records, which
+    that model does not hold). -#}
+{%- set reused = before.rules
+    if declared.probabilistic and not settled_only and not (planned_sources or planned_targets) else [] -%}
 {#- Refs the rules may use, taken at parse time (the rules themselves are only known at run time). -#}
 {%- set lookups = {'int_shared_emails': ref('int_shared_emails')} if kind != 'deal' else {} -%}
 {%- if kind == 'person' -%}
@@ -118,23 +133,23 @@
 {%- set source_filter = flow.get('source_filter') -%}
 {%- set text = dbt.type_string() -%}
 
-with
+{% if not prefix %}with{% endif %}
 
 {%- if kind != 'deal' %}
 
-source_records as {{ cte_not_materialized() }} (
+{{ p }}source_records as {{ cte_not_materialized() }} (
 
-    {{ flow_records(source, source_filter) }}
-
-),
-
-target_records as {{ cte_not_materialized() }} (
-
-    {{ flow_records(target, none) }}
+    {{ _held_and_planned(flow_id, source, source_filter, rules, planned_sources) }}
 
 ),
 
-forbidden as {{ cte_materialized() }} (
+{{ p }}target_records as {{ cte_not_materialized() }} (
+
+    {{ _held_and_planned(flow_id, target, none, rules, planned_targets) }}
+
+),
+
+{{ p }}forbidden as {{ cte_materialized() }} (
 
     select cast(source_id as {{ text }}) as source_id, cast(target_id as {{ text }}) as target_id
     from {{ overrides }}
@@ -145,7 +160,7 @@ forbidden as {{ cte_materialized() }} (
 {%- if reused %}
 
 {#- What the rules before the probabilistic one and the runs before settled (int_match_settled__<kind>). #}
-settled_{{ reused | length }} as {{ cte_materialized() }} (
+{{ p }}settled_{{ reused | length }} as {{ cte_materialized() }} (
 
     select source_id, target_id from {{ lookups.settled }} where flow_id = {{ flow_id }} and is_settled
 
@@ -154,9 +169,9 @@ settled_{{ reused | length }} as {{ cte_materialized() }} (
 
 {#- Records settled before any rule runs: linked by an earlier run (linked_before), forced by an override,
     created by the push. #}
-settled_0 as {{ cte_materialized() }} (
+{{ p }}settled_0 as {{ cte_materialized() }} (
 
-    {{ linked_before(flow_id) }}
+    {{ linked_before(flow_id, p) }}
     union all
     select cast(source_id as {{ text }}), cast(target_id as {{ text }})
     from {{ overrides }}
@@ -171,14 +186,7 @@ settled_0 as {{ cte_materialized() }} (
 {%- for rule in rules[reused | length:] %}
 {%- set r = rule.name %}
 {%- set k = loop.index + reused | length %}
-{#- The columns the rule's guard and score read (s.x, t.x), so joins carry those and not whole records. #}
-{%- set read = rule.guard ~ ' ' ~ (rule.fuzzy.score if rule.fuzzy is defined else '') -%}
-{%- set columns = modules.re.findall('\\b[st]\\.([a-z_]+)', read) -%}
-{%- if rule.fuzzy is defined -%}
-    {%- set columns = columns + modules.re.findall('@\\.([a-z_]+)', rule.fuzzy.blocks | map('join', ' ') | join(' '))
-        + [rule.fuzzy.key] -%}
-{%- endif -%}
-{%- set columns = columns | unique | list %}
+{%- set columns = _rule_columns(rule) %}
 {%- if rule.probabilistic is defined %}
 
 {#- The probabilistic rule: the scored pairs (int_match_scores__<kind>) of records no stronger rule settled. A record
@@ -188,7 +196,7 @@ settled_0 as {{ cte_materialized() }} (
     the link threshold and the kind's guard (match_guard) holds; the pair then outweighs each competitor 99 : 1,
     and those competitors count no more. Every other pair from the review threshold up stays a candidate, so
     two close candidates both wait for review. #}
-{{ r }}__scored as {{ cte_materialized() }} (
+{{ p }}{{ r }}__scored as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -199,13 +207,17 @@ settled_0 as {{ cte_materialized() }} (
         power(2.0, least(match_weight, 500.0)) as odds
     from {{ lookups.scores }} as scores
     where flow_id = {{ flow_id }}
-        and source_id in (select record_id from source_records)
-        and target_id in (select record_id from target_records)
-        and not exists (select 1 from settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id)
-        and not exists (select 1 from settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id)
+        and source_id in (select record_id from {{ p }}source_records)
+        and target_id in (select record_id from {{ p }}target_records)
+        and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id
+        )
+        and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id
+        )
 ),
 
-{{ r }}__in_band as {{ cte_materialized() }} (
+{{ p }}{{ r }}__in_band as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -221,13 +233,13 @@ settled_0 as {{ cte_materialized() }} (
             odds / (
                 1.0 + sum(odds) over (partition by source_id) + sum(odds) over (partition by target_id) - odds
             ) as one_to_one_probability
-        from {{ r }}__scored as scored
+        from {{ p }}{{ r }}__scored as scored
     ) as weighed
     where match_probability >= {{ match_thresholds().review }}
 ),
 
 {#- A pair another pair of its source or target outweighs decisively is no competitor. #}
-{{ r }}__pairs as {{ cte_materialized() }} (
+{{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -246,33 +258,33 @@ settled_0 as {{ cte_materialized() }} (
                 max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
                 or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
             ) as is_competing
-        from {{ r }}__in_band as in_band
+        from {{ p }}{{ r }}__in_band as in_band
     ) as competing
 ),
 
 {%- elif rule.fuzzy is defined %}
 {%- set column = rule.fuzzy.key %}
 
-{{ r }}__open_sources as {{ cte_materialized() }} (
+{{ p }}{{ r }}__open_sources as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
-    from source_records
+    from {{ p }}source_records
     where {{ column }} is not null and not exists (
-        select 1 from settled_{{ k - 1 }} as settled where settled.source_id = record_id
+        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
     )
 ),
 
-{{ r }}__open_targets as {{ cte_materialized() }} (
+{{ p }}{{ r }}__open_targets as {{ cte_materialized() }} (
     select record_id, {{ columns | join(', ') }}
-    from target_records
+    from {{ p }}target_records
     where {{ column }} is not null and not exists (
-        select 1 from settled_{{ k - 1 }} as settled where settled.target_id = record_id
+        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
     )
 ),
 
 {#- Each block's pairs are scored where the block's join found them (a pair in several blocks gets the same
     values, which the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which
     has no statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
-{{ r }}__scored as (
+{{ p }}{{ r }}__scored as (
     {%- for block in rule.fuzzy.blocks %}
     {% if not loop.first %}union{% endif %}
     select
@@ -281,14 +293,14 @@ settled_0 as {{ cte_materialized() }} (
         s.{{ column }} as link_key,
         {{ rule.fuzzy.score }} as similarity,
         {{ rule.guard }} as is_corroborated
-    from {{ r }}__open_sources as s
-    inner join {{ r }}__open_targets as t
+    from {{ p }}{{ r }}__open_sources as s
+    inner join {{ p }}{{ r }}__open_targets as t
         on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
         and {% endif %}{% endfor %}
     {%- endfor %}
 ),
 
-{{ r }}__pairs as {{ cte_materialized() }} (
+{{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
         target_id,
@@ -299,7 +311,7 @@ settled_0 as {{ cte_materialized() }} (
         count(*) over (partition by source_id) as target_key_count,
         is_corroborated,
         {{ no_score }}
-    from {{ r }}__scored
+    from {{ p }}{{ r }}__scored
     where similarity >= {{ rule.fuzzy.threshold }}
 ),
 
@@ -309,45 +321,45 @@ settled_0 as {{ cte_materialized() }} (
 {%- set key_expr = key_parts | join(" || ' | ' || ") %}
 {%- set key_not_null = rule['keys'] | join(' is not null and ') ~ ' is not null' %}
 
-{{ r }}__source_counts as (
+{{ p }}{{ r }}__source_counts as (
     select key_value, count(*) as n
-    from (select {{ key_expr }} as key_value from source_records where {{ key_not_null }}) as keyed
+    from (select {{ key_expr }} as key_value from {{ p }}source_records where {{ key_not_null }}) as keyed
     group by key_value
 ),
 
-{{ r }}__target_counts as (
+{{ p }}{{ r }}__target_counts as (
     select key_value, count(*) as n
-    from (select {{ key_expr }} as key_value from target_records where {{ key_not_null }}) as keyed
+    from (select {{ key_expr }} as key_value from {{ p }}target_records where {{ key_not_null }}) as keyed
     group by key_value
 ),
 
-{{ r }}__source_keys as (
+{{ p }}{{ r }}__source_keys as (
     select keyed.*, counts.n
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
-        from source_records
+        from {{ p }}source_records
         where {{ key_not_null }} and not exists (
-            select 1 from settled_{{ k - 1 }} as settled where settled.source_id = record_id
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
         )
     ) as keyed
-    inner join {{ r }}__source_counts as counts on counts.key_value = keyed.key_value
+    inner join {{ p }}{{ r }}__source_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
 ),
 
-{{ r }}__target_keys as (
+{{ p }}{{ r }}__target_keys as (
     select keyed.*, counts.n
     from (
         select record_id, {{ key_expr }} as key_value{% for c in columns %}, {{ c }}{% endfor %}
-        from target_records
+        from {{ p }}target_records
         where {{ key_not_null }} and not exists (
-            select 1 from settled_{{ k - 1 }} as settled where settled.target_id = record_id
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
         )
     ) as keyed
-    inner join {{ r }}__target_counts as counts on counts.key_value = keyed.key_value
+    inner join {{ p }}{{ r }}__target_counts as counts on counts.key_value = keyed.key_value
     where counts.n <= {{ max_key_count }}
 ),
 
-{{ r }}__pairs as {{ cte_materialized() }} (
+{{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         s.record_id as source_id,
         t.record_id as target_id,
@@ -364,8 +376,8 @@ settled_0 as {{ cte_materialized() }} (
         {%- endif %}
         {{ rule.guard }} as is_corroborated,
         {{ no_score }}
-    from {{ r }}__source_keys as s
-    inner join {{ r }}__target_keys as t on t.key_value = s.key_value
+    from {{ p }}{{ r }}__source_keys as s
+    inner join {{ p }}{{ r }}__target_keys as t on t.key_value = s.key_value
     {%- if rule.get('shared_anywhere') %}
     left join (
         select {{ rule['keys'][0] }} as key_value, holders as records from {{ lookups[rule.shared_anywhere] }}
@@ -375,35 +387,35 @@ settled_0 as {{ cte_materialized() }} (
 
 {%- endif %}
 
-{{ r }}__linkable as {{ cte_materialized() }} (
+{{ p }}{{ r }}__linkable as {{ cte_materialized() }} (
     select source_id, target_id
-    from {{ r }}__pairs as p
+    from {{ p }}{{ r }}__pairs as p
     where source_key_count = 1 and target_key_count = 1 and is_corroborated
         and not exists (
-            select 1 from forbidden as f where f.source_id = p.source_id and f.target_id = p.target_id
+            select 1 from {{ p }}forbidden as f where f.source_id = p.source_id and f.target_id = p.target_id
         )
 ),
 
-{{ r }}__proposed as {{ cte_materialized() }} (
+{{ p }}{{ r }}__proposed as {{ cte_materialized() }} (
     select source_id, target_id
-    from {{ r }}__linkable
-    where source_id in (select source_id from {{ r }}__linkable group by source_id having count(*) = 1)
-        and target_id in (select target_id from {{ r }}__linkable group by target_id having count(*) = 1)
+    from {{ p }}{{ r }}__linkable
+    where source_id in (select source_id from {{ p }}{{ r }}__linkable group by source_id having count(*) = 1)
+        and target_id in (select target_id from {{ p }}{{ r }}__linkable group by target_id having count(*) = 1)
 ),
 
-settled_{{ k }} as {{ cte_materialized() }} (
-    select source_id, target_id from settled_{{ k - 1 }}
+{{ p }}settled_{{ k }} as {{ cte_materialized() }} (
+    select source_id, target_id from {{ p }}settled_{{ k - 1 }}
     union all
-    select source_id, target_id from {{ r }}__proposed
+    select source_id, target_id from {{ p }}{{ r }}__proposed
 ),
 
 {%- endfor %}
 
-candidates as (
+{{ p }}candidates as (
     {%- if settled_only %}
     {#- The records settled before any rule ran, as rule 0. #}
     select source_id, target_id, {{ _no_candidate(text, no_score, rank='0') }}
-    from settled_0
+    from {{ p }}settled_0
     union all
     {%- endif %}
     {%- if reused %}
@@ -418,10 +430,10 @@ candidates as (
     select
         p.*,
         exists (
-            select 1 from {{ rule.name }}__proposed as chosen
+            select 1 from {{ p }}{{ rule.name }}__proposed as chosen
             where chosen.source_id = p.source_id and chosen.target_id = p.target_id
         ) as is_proposed
-    from {{ rule.name }}__pairs as p
+    from {{ p }}{{ rule.name }}__pairs as p
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
     {%- if not rules %}
@@ -433,6 +445,7 @@ candidates as (
     {%- endif %}
 )
 
+{% if prefix %}, {{ p }}out as ({% endif %}
 select
     {{ flow_id }} as flow_id,
     source_id,
@@ -448,7 +461,10 @@ select
     match_weight,
     match_probability{% if settled_only %},
     is_proposed or rule_rank = 0 as is_settled{% endif %}
-from candidates
+from {{ p }}candidates
+{%- if prefix %}
+)
+{%- endif %}
 {%- endmacro %}
 
 
@@ -471,7 +487,7 @@ from candidates
     prev (declared with the link models in models/links/flows/; the link model itself reads these
     candidates, so it is no ref). Empty on the first run, and without the links a forbid override now closes.
 -#}
-{% macro linked_before(flow_id) -%}
+{% macro linked_before(flow_id, prefix='') -%}
     {%- set text = dbt.type_string() -%}
     {%- set table = existing_source('prev', 'link_' ~ declared_flow(flow_id).flow_name) -%}
     {%- if table is not none -%}
@@ -479,9 +495,39 @@ from candidates
     from {{ table }} as linked
     where linked.is_active
         and not exists (
-            select 1 from forbidden as f where f.source_id = linked.source_id and f.target_id = linked.target_id
+            select 1 from {{ prefix }}forbidden as f
+            where f.source_id = linked.source_id and f.target_id = linked.target_id
         )
     {%- else -%}
     select cast(null as {{ text }}) as source_id, cast(null as {{ text }}) as target_id where 1 = 0
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The columns a rule's guard and score read (s.x, t.x) and its fuzzy blocks and key, so joins carry those and not
+    whole records. -#}
+{% macro _rule_columns(rule) -%}
+    {%- set read = rule.guard ~ ' ' ~ (rule.fuzzy.score if rule.fuzzy is defined else '') -%}
+    {%- set columns = modules.re.findall('\\b[st]\\.([a-z_]+)', read) -%}
+    {%- if rule.fuzzy is defined -%}
+        {%- set columns = columns + modules.re.findall('@\\.([a-z_]+)', rule.fuzzy.blocks | map('join', ' ') | join(' '))
+            + [rule.fuzzy.key] -%}
+    {%- endif -%}
+    {{ return(columns | unique | list) }}
+{%- endmacro %}
+
+
+{#- One side's records (flow_records), and beside them, when given, the records a plan creates there (planned: a
+    relation with flow_id, planned_id and the match-key columns), with the columns the rules read. -#}
+{% macro _held_and_planned(flow_id, side, record_filter, rules, planned) -%}
+    {%- if planned -%}
+    {%- set read = [] -%}
+    {%- for rule in rules %}{% do read.extend(rule.get('keys', []) + _rule_columns(rule)) %}{% endfor -%}
+    {%- set read = read | unique | join(', ') -%}
+    select record_id, {{ read }} from ({{ flow_records(side, record_filter) }}) as held
+    union all
+    select planned_id as record_id, {{ read }} from {{ planned }} where flow_id = {{ flow_id }}
+    {%- else -%}
+    {{ flow_records(side, record_filter) }}
     {%- endif -%}
 {%- endmacro %}

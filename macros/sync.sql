@@ -219,6 +219,26 @@
 
 
 {#-
+    The plan_keys of the creates the push refused in the last run that had them (rejected by the plan's value checks
+    or the API, or held: the API's refusal of the same payload carried): the plan does not count on them landing. A
+    create that failed in transit (a timeout, a 5xx, a lost answer) or waited is not refused: it is sent again once
+    it can be, so a later flow's twin of it is still linked to it (int_sync__twins_1) or waits for it
+    (int_sync__creates) rather than being created beside it.
+-#}
+{% macro refused_creates() -%}
+    {%- set text = dbt.type_string() -%}
+    {%- set outcomes = push_table('push_outcomes', {'run_id': text, 'plan_key': text, 'status': text}) -%}
+    (select distinct last_run.plan_key
+     from (
+        select plan_key, status, run_id, max(run_id) over (partition by plan_key) as last_run_id
+        from {{ outcomes }} as outcomes
+        where plan_key like 'create:%'
+     ) as last_run
+     where last_run.run_id = last_run.last_run_id and last_run.status in ('rejected', 'held'))
+{%- endmacro %}
+
+
+{#-
     Why a value cannot be written to system.entity.field (seeds/field_limits.csv), or NULL when it can. `limits` is
     the alias of the field_limits row joined on the write (NULL columns when the field has no row).
 -#}
@@ -239,6 +259,26 @@
             then {{ field }} || ' is ' || cast(length({{ value }}) as {{ dbt.type_string() }})
                 || ' characters; the target accepts at most ' || cast({{ limits }}.max_length as {{ dbt.type_string() }})
     end
+{%- endmacro %}
+
+
+{#- The identity clusters, and beside them each record the plan creates from (or links to a twin) that is in no
+    cluster yet, as a cluster of its own, named as identity_clusters names a cluster by its anchor. A reference to
+    such a record (a WebCRM person's organisation that flow 4 creates or links in this plan) is then merged in the
+    same plan, and written as the plan_key of its create (int_sync__field_decisions), not a round later when the
+    record is linked. -#}
+{% macro clusters_with_planned() -%}
+    {%- set name = dbt.concat(['planned.root_system', "':'", 'planned.root_entity', "':'", 'planned.root_id']) -%}
+    select cluster_id, system, entity, record_id from {{ ref('identity_clusters') }}
+    union all
+    select distinct {{ dbt.hash(name) }} as cluster_id, planned.root_system, planned.root_entity, planned.root_id
+    from {{ ref('int_sync__open_records') }} as planned
+    where not exists (
+        select 1 from {{ ref('identity_clusters') }} as clustered
+        where clustered.system = planned.root_system
+            and clustered.entity = planned.root_entity
+            and clustered.record_id = planned.root_id
+    )
 {%- endmacro %}
 
 

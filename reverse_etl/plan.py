@@ -7,7 +7,10 @@ with its reason: a create with any is not sent; an update sends its other fields
 One plan covers the whole chain: a create can be made from a record that another create of the same plan makes
 (its source_id is that create's plan_key, `create:<flow>:<source>`), and a reference can point to a record the
 plan creates (the value is that create's plan_key). The push sends such a record once the records it depends on
-have been created, with the ids their APIs answered (`PlannedRecord.resolved`).
+have been created, with the ids their APIs answered (`PlannedRecord.resolved`). A record the chain would create
+that the match rules pair with a record its target holds is planned as a `link` to it (record_id): nothing is
+sent, the push records the link once its source's create has an id; so is a record of a later flow into a target
+that the rules pair with an earlier flow's create there (record_id that create's plan_key).
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ class PlannedRecord:
     """One record to create or update, with every field the plan has for it."""
 
     key: str
-    action: str  # create | update
+    action: str  # create | update | link
     system: str
     entity: str
     record_id: str | None
@@ -94,16 +97,27 @@ class PlannedRecord:
         return self.action == "create"
 
     @property
+    def is_link(self) -> bool:
+        return self.action == "link"
+
+    @property
+    def made_from_source(self) -> bool:
+        """A create or a link: the record stands for its source record in the flow (keyed by it)."""
+        return self.is_create or self.is_link
+
+    @property
     def sendable(self) -> bool:
         if self.waiting_for:
             return False
-        return not self.rejections if self.is_create else bool(self.fields)
+        return not self.rejections if self.made_from_source else bool(self.fields)
 
     @property
     def depends_on(self) -> list[str]:
         """The creates of this plan that must land before this record is written: the record it is made from (a
         record the plan creates further up the chain), and the records it refers to that the plan creates."""
-        deps = [self.source_id] if self.is_create and is_planned(self.source_id) else []
+        deps = [self.source_id] if self.made_from_source and is_planned(self.source_id) else []
+        if self.is_link and is_planned(self.record_id):
+            deps.append(self.record_id)  # linked to a record another create of the plan makes
         deps += [c.new for c in self.changes if c.value_type == "reference" and is_planned(c.new)]
         return list(dict.fromkeys(d for d in deps if d))
 
@@ -115,7 +129,8 @@ class PlannedRecord:
         swap = {dep: ids[dep] for dep in self.depends_on if dep in ids}
         return replace(
             self,
-            key=create_key(self.flow_id, source_id) if self.is_create else self.key,
+            key=create_key(self.flow_id, source_id) if self.made_from_source else self.key,
+            record_id=swap.get(self.record_id, self.record_id) if self.record_id else None,
             source_id=source_id,
             fields={k: swap.get(v, v) if isinstance(v, str) else v for k, v in self.fields.items()},
             changes=[replace(c, new=swap.get(c.new, c.new)) if c.new in swap else c for c in self.changes],

@@ -15,6 +15,9 @@ customer made from the Zoho account this push creates from a PowerOffice custome
 push creates) waits, in its system's thread, until that create has its answer, and is sent with the id the API
 answered, under the plan_key the next build gives it (so its intent, created_link and outcome are those of an
 ordinary create). A create that depends on one that did not land (refused, waiting, failed) waits and says why.
+A `link` of the plan (a record the chain would create that the match rules pair with one its target holds) is
+sent nothing: once its source's create has an id, its link is recorded in created_links with its outcome, in one
+commit, and what refers to it gets the record it is linked to.
 
 Nothing here deletes a record in a CRM; the writers have no delete.
 """
@@ -55,7 +58,19 @@ MIN_CHUNK = 50
 # fifth of the time at four), and for a paced client its calls of CHUNK_SECONDS.
 CHUNK_ROUNDS = 10
 CHUNK_SECONDS = 10.0
-COUNTS = ("created", "recovered", "updated", "skipped", "rejected", "held", "failed", "waiting", "requests", "sent")
+COUNTS = (
+    "created",
+    "recovered",
+    "linked",
+    "updated",
+    "skipped",
+    "rejected",
+    "held",
+    "failed",
+    "waiting",
+    "requests",
+    "sent",
+)
 # Query parameters a URL must not carry into a table or a log.
 SECRET_PARAMS = ("key", "token", "secret", "password", "auth", "code", "signature")
 
@@ -286,7 +301,7 @@ class SystemPush:
 
     def settle(self, records: Sequence[PlannedRecord], why: str) -> None:
         for r in records:
-            if r.is_create:
+            if r.made_from_source:
                 self.created.miss(r.key, why)
 
     def resolve(self, records: list[PlannedRecord]) -> tuple[list[PlannedRecord], list[Outcome]]:
@@ -303,7 +318,7 @@ class SystemPush:
             if why and self.dry_run:
                 ready.append(r)
                 continue
-            if why and r.is_create:
+            if why and r.made_from_source:
                 reason = "; ".join(f"waits for {key}: {reason}" for key, reason in why.items())
                 waiting.append(self.outcome(r, "waiting", error=reason))
                 self.created.miss(r.key, reason)
@@ -335,15 +350,20 @@ class SystemPush:
         counts["rejected"] += len({o.plan_key for o in held if o.status == "rejected"})
         counts["waiting"] += sum(o.status == "waiting" for o in held)
         sendable = [r for r in records if r.sendable]
-        created = self.store.created_targets(r.flow_id for r in sendable if r.is_create and r.flow_id is not None)
+        created = self.store.created_targets(
+            r.flow_id for r in sendable if r.made_from_source and r.flow_id is not None
+        )
         for r in sendable:
-            if r.is_create and (r.flow_id, r.source_id) in created:
+            if r.made_from_source and (r.flow_id, r.source_id) in created:
                 self.created.land(r.key, created[(r.flow_id, r.source_id)])
+        links = [r for r in sendable if r.is_link]
+        self.link([r for r in links if (r.flow_id, r.source_id) not in created])
+        sendable = [r for r in sendable if not r.is_link or (r.flow_id, r.source_id) in created]
         done = self.store.updates_done(self.system, entity, self.planned_at) if self.planned_at else set()
         to_send = [
             r
             for r in sendable
-            if not (r.is_create and (r.flow_id, r.source_id) in created)
+            if not (r.made_from_source and (r.flow_id, r.source_id) in created)
             and not (not r.is_create and (r.key, r.payload_hash()) in done)
         ]
         counts["skipped"] += len(sendable) - len(to_send)
@@ -378,6 +398,20 @@ class SystemPush:
         # Creates of this run that got no answer: look for them now rather than a run later.
         if lost:
             self.recover(writer, entity, api, lost, started, exclude, abandon_missing=False)
+
+    def link(self, records: list[PlannedRecord]) -> None:
+        """Record the links the plan makes instead of creates, with their outcomes, in one commit (nothing is sent:
+        a rerun after a kill finds them in created_links, or records them then)."""
+        if not records:
+            return
+        self.report.counts["linked"] += len(records)
+        self.advance(len(records))
+        if self.dry_run:
+            return
+        at = utcnow()
+        links = [CreatedLink(r.flow_id, r.source_id, r.record_id, at) for r in records if r.flow_id and r.source_id]
+        self.store.record_outcomes([self.outcome(r, "linked", at=at) for r in records], links)
+        self.land([(r.key, "linked", r.record_id) for r in records])
 
     def held_back(self, records: list[PlannedRecord]) -> list[Outcome]:
         """Outcomes of what the plan does not let through: waiting records, rejected fields."""

@@ -202,7 +202,7 @@ class Outcome:
     record_id: str | None
     flow_id: int | None
     source_id: str | None
-    status: str  # created | updated | recovered | rejected | held | failed | waiting
+    status: str  # created | updated | recovered | linked | rejected | held | failed | waiting
     http_status: int | None = None
     error: str | None = None
     field: str | None = None

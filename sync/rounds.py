@@ -278,8 +278,8 @@ def sync(
                 current.push = push(systems, take_lock=False, clients=clients, retry_rejected=retry)
             console.print(_round_line(current))
             totals = current.push.totals()
-            landed = sum(totals[k] for k in ("created", "recovered", "updated"))
-            if totals["sent"] + totals["recovered"] == 0:
+            landed = sum(totals[k] for k in ("created", "recovered", "linked", "updated"))
+            if totals["sent"] + totals["recovered"] + totals["linked"] == 0:
                 report.stopped = "nothing left to send" + _left_over(totals)
                 break
             because = _why_another_round(current.push)
@@ -357,6 +357,8 @@ def _why_another_round(report: PushReport) -> str:
     created = totals["created"] + totals["recovered"]
     if created:
         parts.append(f"{created} created to read back and link")
+    if totals["linked"]:
+        parts.append(f"{totals['linked']} linked to a twin instead of created, to merge")
     if totals["waiting"]:
         with Warehouse() as store:
             rows = store.outcomes([report.run_id], ["waiting"])
@@ -385,7 +387,8 @@ def _round_line(current: Round) -> str:
     read_errors = sum(1 for r in current.ingest if r.error)
     parts = [
         f"round {current.number}" + (f" (because: {current.because})" if current.because else "") + ":",
-        f"created {t['created'] + t['recovered']}, updated {t['updated']}, rejected {t['rejected'] + t['held']},",
+        f"created {t['created'] + t['recovered']}, linked {t['linked']}, updated {t['updated']},",
+        f"rejected {t['rejected'] + t['held']},",
         f"failed {t['failed']}, waiting {t['waiting']}",
         f"(dbt {current.dbt.seconds:.0f} s, push {current.push.seconds:.0f} s)",
     ]

@@ -56,6 +56,17 @@ class PlanBuilder:
             )  # fmt: skip
         return key
 
+    def link(self, system: str, entity: str, flow_id: int, source_id: str, record_id: str, rule: str = "email") -> str:
+        """A record the chain would create that the match rules pair with record_id (a record or a create's
+        plan_key): the plan links it rather than creating it."""
+        key = f"create:{flow_id}:{source_id}"
+        source = ("zohocrm", "accounts", source_id)
+        self.rows.append(
+            (key, "link", system, entity, record_id, flow_id, *source, f"link:{rule}", "string", None, record_id,
+             "link", None, None)
+        )  # fmt: skip
+        return key
+
     def update(
         self,
         system: str,

@@ -63,3 +63,28 @@ def test_a_resolved_create_carries_the_answered_ids_under_the_key_the_next_build
     contact = next(r for r in PLAN.records if r.key == CONTACT).resolved({CUSTOMER: "cus_9"})
     assert (contact.key, contact.fields["CustomerId"]) == (CONTACT, "cus_9")
     assert '"CustomerId":"cus_9"' in contact.payload()
+
+
+def test_a_link_waits_for_the_creates_on_either_side_and_is_recorded_under_the_answered_ids() -> None:
+    """A record the chain would create beside its twin is linked to it: made from a create of the plan, and linked
+    to a record its target holds or to one another create of the plan makes (a later flow's twin)."""
+    plan = group(
+        [
+            row(ZOHO_ACCOUNT, "zohocrm", "accounts", 9, "po1", "Account_Name", "Havørn AS"),
+            {**row(CUSTOMER, "customcrm", "customers", 1, ZOHO_ACCOUNT, "link:email", "cus_5"),
+             "action": "link", "record_id": "cus_5", "change": "link"},
+            row("create:1:za1", "customcrm", "customers", 1, "za1", "Name", "Fjellrev AS"),
+            {**row("create:4:w1", "customcrm", "customers", 4, "w1", "link:org_number", "create:1:za1"),
+             "action": "link", "record_id": "create:1:za1", "change": "link"},
+        ]
+    )  # fmt: skip
+    assert [[r.key for r in wave] for wave in plan.waves] == [
+        [ZOHO_ACCOUNT, "create:1:za1"],
+        [CUSTOMER, "create:4:w1"],
+    ]
+    twin, later = (next(r for r in plan.records if r.key == k) for k in (CUSTOMER, "create:4:w1"))
+    assert (twin.depends_on, later.depends_on) == ([ZOHO_ACCOUNT], ["create:1:za1"])
+    assert twin.sendable and not twin.is_create
+    made = twin.resolved({ZOHO_ACCOUNT: "z77"})
+    assert (made.key, made.source_id, made.record_id) == ("create:1:z77", "z77", "cus_5")
+    assert later.resolved({"create:1:za1": "cus_9"}).record_id == "cus_9"

@@ -65,6 +65,42 @@ def test_push_creates_updates_and_a_rerun_sends_nothing(world: tuple[RunningSand
     ]
 
 
+def test_a_planned_link_sends_nothing_and_is_recorded_once(world: tuple[RunningSandbox, Path]) -> None:
+    """A record the chain would create beside its twin (int_sync__creates) is linked to the twin when its source's
+    create is answered: created_links holds the link under the answered id, nothing is created in the target, and a
+    rerun records it no second time. A later flow's record linked to an earlier flow's create gets that id."""
+    sandbox, warehouse = world
+    twin = customers(sandbox)[0]["Id"]
+    plan = PlanBuilder()
+    account = plan.create("zohocrm", "accounts", 9, "po-1", {"Account_Name": "Kjedetvilling AS"})
+    plan.link("customcrm", "customers", 1, account, twin)
+    earlier = plan.create("customcrm", "customers", 1, "za-1", {"Name": "Tidligere AS"})
+    plan.link("customcrm", "customers", 4, "w-1", earlier, rule="org_number")
+    plan.write(warehouse)
+    before = len(customers(sandbox))
+
+    report = push(["zohocrm", "customcrm"])
+
+    assert not report.failed
+    assert (report.totals()["created"], report.totals()["linked"]) == (2, 2)
+    assert len(customers(sandbox)) == before + 1  # the earlier flow's create only
+    links = {
+        (r["flow_id"], r["source_id"]): r["target_id"]
+        for r in query(warehouse, "select flow_id, source_id, target_id from reverse_etl.created_links")
+    }
+    zoho_id = links[(9, "po-1")]
+    assert links[(1, zoho_id)] == twin
+    assert links[(4, "w-1")] == links[(1, "za-1")]
+    linked = query(warehouse, "select plan_key, record_id from reverse_etl.push_outcomes where status = 'linked'")
+    assert sorted((r["plan_key"], r["record_id"]) for r in linked) == sorted(
+        [(f"create:1:{zoho_id}", twin), ("create:4:w-1", links[(1, "za-1")])]
+    )
+
+    again = push(["zohocrm", "customcrm"])
+    assert again.totals()["linked"] == 0 and again.totals()["created"] == 0
+    assert len(query(warehouse, "select * from reverse_etl.created_links")) == 4
+
+
 def test_an_update_is_sent_again_after_a_rebuild(world: tuple[RunningSandbox, Path]) -> None:
     """An update done before the plan's build time is not a reason to skip it: the plan asks for it anew."""
     sandbox, warehouse = world

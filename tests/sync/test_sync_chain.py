@@ -10,6 +10,10 @@ why); an account with a contact created in Zoho, whose Custom CRM and Exact cont
 customer and Exact account the same push creates. The first sync is started twice at once: one runs, the other
 stops and names it, and nothing is created twice. Then the company's city is changed in Exact (the tail) and the
 person's last name in PowerOffice (the head). The smallest seeded world, and records no other one resembles.
+
+A company entered in PowerOffice whose twin Custom CRM holds already (same name, phone and place): the plan matches
+the Custom CRM customer it would make down the chain against Custom CRM and links it to the twin in the first push
+instead of creating it beside it (int_sync__twins_<level>).
 """
 
 from __future__ import annotations
@@ -36,6 +40,15 @@ PO_COMPANY = {"Name": "Kjedeprøve Havørn AS", "MailAddress": ADDRESS, "PhoneNu
 PO_PERSON = {"IsPerson": True, "FirstName": "Sigrid", "LastName": "Kjedeprøve", "EmailAddress": "sigrid@kjede.no"}
 ZOHO_ACCOUNT = {"Account_Name": "Kjedeprøve Fjellrev AS", "Billing_City": "Alta", "Billing_Code": "9510"}
 ZOHO_CONTACT = {"First_Name": "Ola", "Last_Name": "Fjellrev-Kjede", "Email": "ola@fjellrev-kjede.no"}
+TWIN_ADDRESS = {"City": "Bodø", "ZipCode": "8006", "CountryCode": "NO"}
+PO_TWIN = {"Name": "Kjedetvilling Ørn AS", "MailAddress": TWIN_ADDRESS, "PhoneNumber": "+47 75 50 10 20"}
+CUSTOM_TWIN = {
+    "Name": "Kjedetvilling Ørn AS",
+    "City": "Bodø",
+    "ZipCode": "8006",
+    "Country": "NO",
+    "Phone": "+47 75 50 10 20",
+}
 EDITED_PHONE = "+47 77 60 10 99"  # the company's new phone, entered in PowerOffice (the head)
 TAIL_EDIT = "Hammerfest"  # the company's new city, entered in Exact
 HEAD_EDIT = "Kjedeprøve-Lien"  # the person's new last name, entered in PowerOffice
@@ -118,6 +131,9 @@ def chain(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         with world.writer("poweroffice") as po:
             chain.created["po_company"] = po.create("Customers", PO_COMPANY)
             chain.created["po_person"] = po.create("Customers", PO_PERSON)
+            chain.created["po_twin"] = po.create("Customers", PO_TWIN)
+        with world.writer("customcrm") as custom:
+            chain.created["custom_twin"] = custom.create("customers", CUSTOM_TWIN)
         with world.writer("zohocrm") as zoho:
             account = chain.created["zoho_account"] = zoho.create("Accounts", ZOHO_ACCOUNT)
             chain.created["zoho_contact"] = zoho.create("Contacts", {**ZOHO_CONTACT, "Account_Name.id": account})
@@ -213,6 +229,22 @@ def test_every_record_of_the_chain_was_created_once_by_the_first_push(chain: Cha
     )
     runs = {(r["system"], r["entity"], r["record_id"]): r["run_id"] for r in created}
     assert {m: runs.get(m) for m in made} == dict.fromkeys(made, first_run)
+
+
+def test_a_record_whose_twin_is_down_the_chain_is_linked_to_it_in_the_first_push(chain: Chain) -> None:
+    members = chain.members("poweroffice", "customers", chain.created["po_twin"])
+    assert members[("customcrm", "customers")] == chain.created["custom_twin"], members
+    assert ("zohocrm", "accounts") in members and ("exact", "accounts") in members, members
+    first_run = chain.world.query("select min(run_id) as run_id from reverse_etl.push_runs")[0]["run_id"]
+    linked = chain.world.query(
+        "select run_id, flow_id, record_id from reverse_etl.push_outcomes where status = 'linked'"
+    )
+    assert {(r["run_id"], r["flow_id"], r["record_id"]) for r in linked} == {
+        (first_run, 1, chain.created["custom_twin"])
+    }
+    with chain.world.client("customcrm") as c:
+        named = [r for page in c.pages("customers") for r in page if r["Name"] == CUSTOM_TWIN["Name"]]
+    assert len(named) == 1
 
 
 def test_of_two_syncs_started_at_once_one_runs_and_the_other_names_it(chain: Chain) -> None:

@@ -15,12 +15,22 @@
     reference to a record this plan creates (a contact's account) is written as that create's plan_key too, and
     the push sends the id the API answered (reverse_etl/push.py orders the creates by these dependencies).
 
+    A record followed down the chain is matched in the plan against what its target holds: its values are not in
+    any system yet, so it is matched with the match keys of the record at the root of its chain (the record a
+    system holds that the chain starts from, whose values it is created with), under the flow's deterministic
+    rules, beside the records the flow's source holds (int_sync__twins_<level>, macros/sync_twins.sql). A record
+    the rules pair with one target record is not created but linked to it (action `link`, record_id the target record: the push
+    records the link under the id its source's create is answered with), and is not followed further down the
+    chain (the record it is linked to is, as a record its system holds); a reference to it is a reference to
+    that record.
+
     A create waits (waiting_for) while a record it refers to is not linked and not created by this plan (its link
     was closed), while the target holds a probable match for it (`review: <system> <entity> <id>`, from
-    link_review), and, for a record followed down the chain, while its target holds a record sharing a match key
-    with it (the next round, when its source exists, matches it properly). Flows 1 and 4 both create Custom CRM
-    customers: a record of the later flow that shares a match key with a create of the earlier one this sync has
-    not tried yet waits for it, so that it is linked to what the first one created rather than created twice.
+    link_review), and, for a record followed down the chain that the rules did not pair, while its target holds a
+    record sharing a match key with it (the next round, when its source exists, matches it with every rule). Flows 1 and 4 both create Custom CRM
+    customers: a record of the later flow that shares a match key with a create of the earlier one the push has
+    not refused (macros/sync.sql refused_creates: one that failed in transit is sent again) waits for it, so that it
+    is linked to what the first one created rather than created twice.
 
     A source field whose value is invalid (macros/value_checks.sql) rejects the create (rejection): the record is
     created once it is fixed, never with the invalid value and never with the field left out.
@@ -32,31 +42,25 @@
 {%- for side in match_key_sides() %}
 -- depends_on: {{ ref('int_' ~ side ~ '__match_keys') }}
 {%- endfor %}
+-- depends_on: {{ ref('int_sync__open_records') }}
+-- depends_on: {{ ref('int_sync__twins_1') }}
+-- depends_on: {{ ref('int_sync__twins_2') }}
+-- depends_on: {{ ref('int_sync__twins_3') }}
 {#- Nothing is created in a system the customer switched off (var switched_off), nor followed down the chain from it. -#}
 {%- set flows = sync_flows() | rejectattr('target_system', 'in', var('switched_off')) | list %}
 {%- set text = dbt.type_string() %}
-{#- The chain, known when the model compiles: level 1 is every flow; level n + 1 the flows (G) whose source is
-    the target of a flow (F) of level n. A flow with a source filter is not followed (the filter reads columns a
-    record not created yet does not have), nor a side without match keys (it could not be checked for a twin). -#}
 {%- set sides = match_key_sides() %}
-{%- set levels = [flows | map(attribute='flow_id') | list] %}
-{%- set chains = [] %}
-{%- for _ in flows if levels[-1] %}
-    {%- set pairs = [] %}
-    {%- for g in flows if not g.source_filter
-        and (g.target_system ~ '__' ~ g.target_entity in sides or g.match_rule == 'none') %}
-        {%- for f in flows if f.flow_id in levels[-1]
-            and f.target_system == g.source_system and f.target_entity == g.source_entity %}
-            {%- do pairs.append((f, g)) %}
-        {%- endfor %}
-    {%- endfor %}
-    {%- do chains.append(pairs) %}
-    {%- do levels.append(pairs | map(attribute=1) | map(attribute='flow_id') | unique | list) %}
-{%- endfor %}
+{%- set chains = sync_chains(flows) %}
 
 with
 
 {% if flows -%}
+open_records as (
+
+    select * from {{ ref('int_sync__open_records') }}
+
+),
+
 unlinked_as_read as (
 
     {%- for flow in flows %}
@@ -81,13 +85,9 @@ unlinked_as_read as (
         s.modified_at as source_modified_at
     from {{ src.staging }} as s
     cross join ({{ mapping_rows(flow) }}) as m
-    where {{ flow_filter(flow, 's') }}
-        and cast(s.{{ src.id }} as {{ text }}) not in (
-            select source_id from {{ ref('link_' ~ flow.flow_name) }}
-        )
-        and cast(s.{{ src.id }} as {{ text }}) not in (
-            select cast({{ src.id }} as {{ text }}) from {{ src.deleted }}
-        )
+    where cast(s.{{ src.id }} as {{ text }}) in (
+        select source_id from open_records where flow_id = {{ flow.flow_id }}
+    )
     {%- endfor %}
 
 ),
@@ -164,6 +164,15 @@ planned_parents as (
 
 ),
 
+{#- The records the plan links to a twin instead of creating them, per level of the chain (int_sync__twins_<n>). #}
+{%- for level in range(1, chains | length + 2) if level == 1 or chains[level - 2] %}
+adopted_{{ level }} as (
+
+    select flow_id, source_id, target_id, match_rule from {{ ref_twins(level) }}
+
+),
+{% endfor %}
+
 {%- for level in range(1, chains | length + 2) %}
 {%- if level == 1 or chains[level - 2] %}
 {%- set rows = 'unlinked' if level == 1 else 'chained_' ~ level %}
@@ -198,6 +207,8 @@ chained_{{ level }} as (
         select source_id, root_system, root_entity, root_id, max(source_modified_at) as source_modified_at
         from resolved_{{ level - 1 }}
         where flow_id = {{ f.flow_id }}
+            -- a record linked to its twin, not created: the twin is followed as the record its system holds
+            and source_id not in (select source_id from adopted_{{ level - 1 }} where flow_id = {{ f.flow_id }})
         group by 1, 2, 3, 4
     ) as upstream
     cross join ({{ mapping_rows(g) }}) as m
@@ -208,12 +219,14 @@ chained_{{ level }} as (
     {%- endfor %}
 
 ),
+
 {%- endif %}
 
 resolved_{{ level }} as (
 
     select
         rows.*,
+        {%- set written %}
         case
             when rows.compare_as <> 'reference' then
                 {{ sync_written('rows.source_value', 'rows.compare_as', 'countries.iso_code') }}
@@ -221,7 +234,10 @@ resolved_{{ level }} as (
             when rows.source_value like 'create:%' or parent_link.target_id is null and parent_create.source_id is not null
                 then 'create:' || cast(rows.reference_flow_id as {{ text }}) || ':' || rows.source_value
             else parent_link.target_id
-        end as new_value,
+        end
+        {%- endset %}
+        -- a reference to a record the plan links to its twin rather than creating it: that twin
+        coalesce(adopted.target_id, {{ written }}) as new_value,
         case
             when rows.compare_as = 'reference' and rows.source_value is not null
                 and rows.source_value not like 'create:%'
@@ -249,6 +265,13 @@ resolved_{{ level }} as (
     left join countries
         on rows.compare_as = 'country'
         and countries.lookup_key = {{ country_lookup_key('rows.source_value') }}
+    left join (
+        {%- for earlier in range(1, level + 1) %}
+        {% if not loop.first %}union all {% endif %}select flow_id, source_id, target_id from adopted_{{ earlier }}
+        {%- endfor %}
+    ) as adopted
+        on rows.compare_as = 'reference'
+        and 'create:' || cast(adopted.flow_id as {{ text }}) || ':' || adopted.source_id = {{ written }}
 
 ),
 {%- endif %}
@@ -257,7 +280,10 @@ resolved_{{ level }} as (
 resolved as (
 
     {%- for level in range(1, chains | length + 2) if level == 1 or chains[level - 2] %}
-    {% if not loop.first %}union all {% endif %}select * from resolved_{{ level }}
+    {% if not loop.first %}union all {% endif %}select * from resolved_{{ level }} as r
+    where not exists (
+        select 1 from adopted_{{ level }} as a where a.flow_id = r.flow_id and a.source_id = r.source_id
+    )
     {%- endfor %}
 
 ),
@@ -276,13 +302,6 @@ records as (
         min(waiting_for_parent) as waiting_for_parent
     from resolved
     group by 1, 2, 3, 4, 5, 6, 7, 8
-
-),
-
-attempted as (
-
-    select distinct plan_key
-    from {{ push_table('push_outcomes', {'plan_key': text}) }} as outcomes
 
 ),
 
@@ -370,7 +389,7 @@ maybe_present as (
 
 ),
 
-{#- Per record, the first earlier flow into the same target with a create the push has not tried yet that shares a
+{#- Per record, the first earlier flow into the same target with a create the push has not refused that shares a
     match key with it: the later flow's record waits, to be linked to what the earlier one creates. -#}
 earlier_twin as (
 
@@ -387,7 +406,7 @@ earlier_twin as (
         and earlier_record.source_id = earlier.source_id
         and earlier_record.waiting_for_parent is null
     where 'create:' || cast(earlier.flow_id as {{ text }}) || ':' || earlier.source_id
-        not in (select plan_key from attempted)
+        not in (select plan_key from {{ refused_creates() }})
     group by 1, 2
 
 ),
@@ -441,6 +460,8 @@ waiting as (
 select
     ----------  the record to create
     'create:' || cast(resolved.flow_id as {{ text }}) || ':' || resolved.source_id as plan_key,
+    'create' as action,
+    cast(null as {{ text }}) as record_id,
     resolved.flow_id,
     resolved.source_system,
     resolved.source_entity,
@@ -472,6 +493,8 @@ union all
 {#- A value the flow writes on every record it creates (dbt var create_defaults), where no mapping gives one. #}
 select
     'create:' || cast(records.flow_id as {{ text }}) || ':' || records.source_id as plan_key,
+    'create' as action,
+    cast(null as {{ text }}) as record_id,
     records.flow_id,
     '{{ flow.source_system }}' as source_system,
     '{{ flow.source_entity }}' as source_entity,
@@ -489,6 +512,32 @@ inner join waiting
     on waiting.flow_id = records.flow_id
     and waiting.source_id = records.source_id
 where records.flow_id = {{ flow.flow_id }}
+{%- endfor %}
+{%- endfor %}
+{%- for level in range(1, chains | length + 2) if level == 1 or chains[level - 2] %}
+{%- for g in twin_flows(flows, chains, level) %}
+
+union all
+
+{#- A record of level {{ level }} linked to its twin in flow {{ g.flow_id }}: one row, the record it is linked to. #}
+select
+    'create:{{ g.flow_id }}:' || adopted.source_id as plan_key,
+    'link' as action,
+    adopted.target_id as record_id,
+    adopted.flow_id,
+    '{{ g.source_system }}' as source_system,
+    '{{ g.source_entity }}' as source_entity,
+    adopted.source_id,
+    '{{ g.target_system }}' as target_system,
+    '{{ g.target_entity }}' as target_entity,
+    'link:' || adopted.match_rule as target_field,
+    'string' as target_type,
+    adopted.target_id as new_value,
+    cast(null as {{ text }}) as rejection,
+    cast(null as {{ text }}) as waiting_for,
+    cast(null as {{ dbt.type_timestamp() }}) as source_modified_at
+from adopted_{{ level }} as adopted
+where adopted.flow_id = {{ g.flow_id }}
 {%- endfor %}
 {%- endfor %}
 {%- else %}

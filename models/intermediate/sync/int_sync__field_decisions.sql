@@ -33,6 +33,8 @@
     yet, but that a flow creates there in this plan (a contact's account, created in Custom CRM from its Zoho
     account), is written as that create's plan_key: the push writes the id the API answers.
 -#}
+-- depends_on: {{ ref('identity_clusters') }}
+-- depends_on: {{ ref('int_sync__open_records') }}
 
 with
 
@@ -183,6 +185,13 @@ winners as (
 
 ),
 
+{#- The identity clusters, and each record the plan creates from that is in none yet as a cluster of its own. -#}
+members as (
+
+    {{ clusters_with_planned() }}
+
+),
+
 {#- Per cluster and target: the create a flow plans for one of its records. (Used only where the cluster has no
     record in that target: its records are not linked in such a flow, so the flow creates them unless a link of
     it was closed; a reference to such a create waits, in the push, saying it was not created.) -#}
@@ -192,12 +201,18 @@ planned_parents as (
         members.cluster_id,
         flows.target_system,
         flows.target_entity,
-        min('create:' || cast(flows.flow_id as {{ dbt.type_string() }}) || ':' || members.record_id) as plan_key
-    from {{ ref('identity_clusters') }} as members
+        -- a record the plan links to an earlier flow's create of its twin (int_sync__twins_1): that create
+        min(coalesce(
+            twins.target_id, 'create:' || cast(flows.flow_id as {{ dbt.type_string() }}) || ':' || members.record_id
+        )) as plan_key
+    from members
     inner join {{ ref('flows') }} as flows
         on flows.enabled
         and flows.source_system = members.system
         and flows.source_entity = members.entity
+    left join {{ ref('int_sync__twins_1') }} as twins
+        on twins.flow_id = flows.flow_id
+        and twins.source_id = members.record_id
     group by 1, 2, 3
 
 )
@@ -235,7 +250,7 @@ select
 
 from marked
 inner join winners on winners.component_id = marked.component_id
-left join {{ ref('identity_clusters') }} as referenced
+left join members as referenced
     on marked.compare_as = 'reference'
     and referenced.cluster_id = winners.canonical
     and referenced.system = marked.parent_system

@@ -5,7 +5,9 @@
     and WebCRM OrganisationName of one company, whatever chain of flows joins them.
 
     References are compared as the identity cluster of the record they point to (a contact's company is the same
-    company in every system), and written as that cluster's record in the slot's own system.
+    company in every system), and written as that cluster's record in the slot's own system. A record in no
+    cluster that the plan creates from is a cluster of its own (clusters_with_planned), so a reference to it is
+    merged in the plan that creates it.
 
     A slot whose value is invalid (problem: a control character, a number that does not fit, macros/value_checks.sql)
     is not known: it takes no part in the merge, neither as an edit nor as a clear, and receives no write, so the
@@ -13,6 +15,7 @@
 -#}
 -- depends_on: {{ ref('int_sync__field_values') }}
 -- depends_on: {{ ref('identity_clusters') }}
+-- depends_on: {{ ref('int_sync__open_records') }}
 -- depends_on: {{ ref('flows') }}
 {%- set flows = sync_flows() %}
 {%- set text = dbt.type_string() %}
@@ -96,7 +99,7 @@ classes as (
 
 clusters as (
 
-    select cluster_id, system, entity, record_id from {{ ref('identity_clusters') }}
+    {{ clusters_with_planned() }}
 
 )
 
@@ -127,7 +130,7 @@ select
     classes.parent_entity,
     slots.problem,
     slots.raw_value,
-    -- A reference to a record that is in no cluster cannot be compared; an invalid value is no value to merge.
+    -- A reference to a record in no cluster (nor planned) cannot be compared; an invalid value is no value to merge.
     (slots.compare_as <> 'reference' or slots.value is null or referenced.cluster_id is not null)
         and slots.problem is null as is_known,
 

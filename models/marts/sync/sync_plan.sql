@@ -85,10 +85,10 @@ writes as (
 
     select
         plan_key,
-        'create' as action,
+        action,
         target_system as system,
         target_entity as entity,
-        cast(null as {{ dbt.type_string() }}) as record_id,
+        record_id,
         flow_id,
         source_system,
         source_entity,
@@ -97,7 +97,7 @@ writes as (
         target_type as value_type,
         cast(null as {{ dbt.type_string() }}) as old_value,
         new_value,
-        'create' as change,
+        action as change,
         rejection as held_because,
         waiting_for,
         source_modified_at as modified_at

@@ -1,0 +1,2 @@
+{#- The records of level 3 of the chain the plan links to a twin instead of creating them: macros/sync_twins.sql. -#}
+{{ sync_twins(3) }}
