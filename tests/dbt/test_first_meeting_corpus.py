@@ -152,6 +152,9 @@ def decisions(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pyte
             "create table identity_clusters (cluster_id varchar, system varchar, entity varchar, record_id varchar)"
         )
         con.executemany("insert into identity_clusters values (?, ?, ?, ?)", clusters)
+        # Nothing planned: the merge also reads the plan's open records and twins (a reference to a planned record).
+        con.execute("create table int_sync__open_records (root_system varchar, root_entity varchar, root_id varchar)")
+        con.execute("create table int_sync__twins_1 (flow_id integer, source_id varchar, target_id varchar)")
         con.execute(
             f"""create table int_sync__slots as
             select
