@@ -1,4 +1,4 @@
-"""Bad input written through the emulated CRMs' own APIs (tests/sync/test_sync_write_fidelity.py syncs it): an
+"""Bad input written through the emulated CRMs' own APIs (tests/sync/test_sync_end_to_end.py syncs it): an
 invalid value (control characters, a line break in a single-line field, a number the sync cannot carry) must stay in
 the record it was entered in, named in `rejected_values` and in the push's rejections; no other system gets it, none
 loses its value for it, and every valid edit made in the same sync arrives; a blank erases no filled value. The
@@ -10,7 +10,7 @@ of a thing), so that the edits of all tests go into one sync and no two of them 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,13 +41,14 @@ class Picker:
     """Linked records' fields whose cluster agrees on them, each of an attribute not picked before: two edits never
     meet in one attribute of one thing (one would decide the other's outcome)."""
 
-    def __init__(self, world: SyncWorld) -> None:
+    def __init__(self, world: SyncWorld, taken: Collection[str] = ()) -> None:
         self.world = world
         self.used: set[str] = set()
+        self.taken = set(taken)  # identity clusters other edits of the same sync write to: left alone
 
     def __call__(self, system: str, entity: str, field: str) -> Slot:
         rows = self.world.query(
-            "select s.component_id, s.system, s.entity, s.record_id, s.field from int_sync__slots as s"
+            "select s.component_id, s.cluster_id, s.system, s.entity, s.record_id, s.field from int_sync__slots as s"
             " where s.system = ? and s.entity = ? and s.field = ? and s.value is not null"
             " and (select count(*) from int_sync__slots as o where o.component_id = s.component_id) > 1"
             " and (select count(distinct coalesce(o.canonical, '')) from int_sync__slots as o"
@@ -57,7 +58,7 @@ class Picker:
             entity,
             field,
         )
-        row = next((r for r in rows if r["component_id"] not in self.used), None)
+        row = next((r for r in rows if r["component_id"] not in self.used and r["cluster_id"] not in self.taken), None)
         assert row, f"no linked {system}.{entity}.{field} left in the world"
         self.used.add(row["component_id"])
         return row["system"], row["entity"], row["record_id"], row["field"]
@@ -129,6 +130,25 @@ def holders(world: SyncWorld, pattern: re.Pattern[str]) -> list[tuple[str, str]]
                 for page in client.pages(entity.path):
                     found += [(system, entity.table) for r in page if any(pattern.search(s) for s in strings(r))]
     return found
+
+
+# A field an API derives from another record's field (read-only where it shows): (system, entity, field) → the
+# entity showing it and its field that references the record.
+DERIVED = {("exact", "accounts", "Name"): ("exact", "contacts", "Account")}
+
+
+def carriers(world: SyncWorld, slot: Slot) -> list[tuple[str, str]]:
+    """(system, entity) of every record showing what was entered in slot: its own, and every record whose API derives
+    a field from it (an Exact contact shows its account's name)."""
+    system, entity, record_id, field = slot
+    out = [(system, entity)]
+    if derived := DERIVED.get((system, entity, field)):
+        shown_in, table, reference = derived
+        path = next(e.path for e in entities_of(shown_in) if e.table == table)
+        with world.client(shown_in) as client:
+            shown = [r for page in client.pages(path) for r in page if str(value_at(r, reference)) == record_id]
+        out += [(shown_in, table)] * len(shown)
+    return out
 
 
 def rejected(world: SyncWorld, slot: Slot) -> list[dict[str, Any]]:
