@@ -223,7 +223,7 @@
     or the API, or held: the API's refusal of the same payload carried): the plan does not count on them landing. A
     create that failed in transit (a timeout, a 5xx, a lost answer) or waited is not refused: it is sent again once
     it can be, so a later flow's twin of it is still linked to it (int_sync__twins_1) or waits for it
-    (int_sync__creates) rather than being created beside it.
+    (int_sync__creates) rather than being created beside it. A derived table with its alias, to select from.
 -#}
 {% macro refused_creates() -%}
     {%- set text = dbt.type_string() -%}
@@ -234,7 +234,7 @@
         from {{ outcomes }} as outcomes
         where plan_key like 'create:%'
      ) as last_run
-     where last_run.run_id = last_run.last_run_id and last_run.status in ('rejected', 'held'))
+     where last_run.run_id = last_run.last_run_id and last_run.status in ('rejected', 'held')) as refused
 {%- endmacro %}
 
 
