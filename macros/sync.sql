@@ -262,23 +262,116 @@
 {%- endmacro %}
 
 
-{#- The identity clusters, and beside them each record the plan creates from (or links to a twin) that is in no
-    cluster yet, as a cluster of its own, named as identity_clusters names a cluster by its anchor. A reference to
-    such a record (a WebCRM person's organisation that flow 4 creates or links in this plan) is then merged in the
-    same plan, and written as the plan_key of its create (int_sync__field_decisions), not a round later when the
-    record is linked. -#}
+{#- The identity clusters as the plan makes them, named as identity_clusters names a cluster by its anchor:
+
+    - each record the plan creates from (or links to a twin) that is in no cluster yet is a cluster of its own, so
+      a reference to it (a WebCRM person's organisation that flow 4 creates or links in this plan) is merged in the
+      same plan, and written as the plan_key of its create (int_sync__field_decisions), not a round later;
+    - a twin the plan links to (planned_twins) is one with the record its chain starts from: their two clusters
+      are one (the smallest name of the joined clusters names it), so the twin's values take part in the first
+      meeting in the plan that links it, not in the round after the push recorded the link. -#}
 {% macro clusters_with_planned() -%}
-    {%- set name = dbt.concat(['planned.root_system', "':'", 'planned.root_entity', "':'", 'planned.root_id']) -%}
-    select cluster_id, system, entity, record_id from {{ ref('identity_clusters') }}
-    union all
-    select distinct {{ dbt.hash(name) }} as cluster_id, planned.root_system, planned.root_entity, planned.root_id
-    from {{ ref('int_sync__open_records') }} as planned
-    where not exists (
-        select 1 from {{ ref('identity_clusters') }} as clustered
-        where clustered.system = planned.root_system
-            and clustered.entity = planned.root_entity
-            and clustered.record_id = planned.root_id
+    {%- set name = dbt.concat(['planned.system', "':'", 'planned.entity', "':'", 'planned.record_id']) -%}
+    with recursive
+
+    twins as (
+
+        {{ planned_twins() }}
+
+    ),
+
+    planned as (
+
+        select root_system as system, root_entity as entity, root_id as record_id
+        from {{ ref('int_sync__open_records') }}
+        union
+        select twin_system, twin_entity, twin_id from twins
+
+    ),
+
+    own as (
+
+        select cluster_id, system, entity, record_id from {{ ref('identity_clusters') }}
+        union all
+        select {{ dbt.hash(name) }} as cluster_id, planned.system, planned.entity, planned.record_id
+        from planned
+        where not exists (
+            select 1 from {{ ref('identity_clusters') }} as clustered
+            where clustered.system = planned.system
+                and clustered.entity = planned.entity
+                and clustered.record_id = planned.record_id
+        )
+
+    ),
+
+    joined as (
+
+        select root.cluster_id as from_id, twin.cluster_id as to_id
+        from twins
+        inner join own as root
+            on root.system = twins.root_system
+            and root.entity = twins.root_entity
+            and root.record_id = twins.root_id
+        inner join own as twin
+            on twin.system = twins.twin_system
+            and twin.entity = twins.twin_entity
+            and twin.record_id = twins.twin_id
+
+    ),
+
+    edges as (
+
+        select from_id, to_id from joined
+        union
+        select to_id, from_id from joined
+
+    ),
+
+    {#- Every cluster a cluster is joined to through any number of planned twins (itself included). #}
+    reach (cluster_id, reached_id) as (
+
+        select from_id, to_id from edges
+        union
+        select reach.cluster_id, edges.to_id
+        from reach
+        inner join edges on edges.from_id = reach.reached_id
+
+    ),
+
+    merged as (
+
+        select cluster_id, min(reached_id) as merged_id from reach group by cluster_id
+
     )
+
+    select coalesce(merged.merged_id, own.cluster_id) as cluster_id, own.system, own.entity, own.record_id
+    from own
+    left join merged on merged.cluster_id = own.cluster_id
+{%- endmacro %}
+
+
+{#- The two records each link the plan makes to a twin joins (int_sync__twins_<level>): the record its chain
+    starts from (root: a system holds it, the source of root_flow_id) and the twin (a system holds it, the
+    twin_side of twin_flow_id), with both records' system and entity. -#}
+{% macro planned_twins() -%}
+    select
+        twins.root_flow_id,
+        roots.source_system as root_system,
+        roots.source_entity as root_entity,
+        twins.root_id,
+        twins.twin_flow_id,
+        twins.twin_side,
+        case twins.twin_side when 'source' then sides.source_system else sides.target_system end as twin_system,
+        case twins.twin_side when 'source' then sides.source_entity else sides.target_entity end as twin_entity,
+        twins.twin_id
+    from (
+        {%- for level in range(1, 4) %}
+        {% if not loop.first %}union all {% endif -%}
+        select root_flow_id, root_id, twin_flow_id, twin_side, twin_id from {{ ref_twins(level) }}
+        {%- endfor %}
+    ) as twins
+    inner join {{ ref('flows') }} as roots on roots.flow_id = twins.root_flow_id
+    inner join {{ ref('flows') }} as sides on sides.flow_id = twins.twin_flow_id
 {%- endmacro %}
 
 

@@ -11,6 +11,10 @@
     with that root record's match keys, beside the records the flow's source holds. Both under the flow's
     deterministic rules (link_candidates): a pair proposed there is a twin; anything else is left to the plan's
     checks (a record sharing a key with a target record waits for the next round's whole matching).
+
+    Each row also names the two records a system holds that the link makes one: the record the planned side is
+    made from (root_flow_id's source, root_id) and the twin (twin_flow_id's twin_side, twin_id); the merge puts them
+    in one identity cluster in this plan (macros/sync.sql clusters_with_planned).
 -#}
 {% macro sync_twins(level) -%}
 {{ sync_depends_on() }}
@@ -61,6 +65,8 @@ planned_targets_1 as {{ cte_materialized() }} (
     select
         {{ later.flow_id }} as flow_id,
         'create:{{ e.flow_id }}:' || creates.source_id as planned_id,
+        {{ e.flow_id }} as root_flow_id,
+        creates.source_id as root_id,
         k.*
     from (select source_id from open_records where flow_id = {{ e.flow_id }}) as creates
     inner join {{ ref('int_' ~ e.source_system ~ '__' ~ e.source_entity ~ '__match_keys') }} as k
@@ -73,7 +79,11 @@ planned_targets_1 as {{ cte_materialized() }} (
     {%- endfor %}
     {%- endfor %}
     {%- if not later_flows %}
-    select cast(null as integer) as flow_id, cast(null as {{ text }}) as planned_id
+    select
+        cast(null as integer) as flow_id,
+        cast(null as {{ text }}) as planned_id,
+        cast(null as integer) as root_flow_id,
+        cast(null as {{ text }}) as root_id
     where 1 = 0
     {%- endif %}
 
@@ -91,10 +101,18 @@ adopted as (
         {{ later.flow_id }} as flow_id,
         c.source_id,
         c.target_id,
-        c.match_rule
+        c.match_rule,
+        planned.root_flow_id,
+        planned.root_id,
+        {{ later.flow_id }} as twin_flow_id,
+        'source' as twin_side,
+        c.source_id as twin_id
     from twins_1_{{ later.flow_id }}__out as c
+    inner join (
+        select distinct planned_id, root_flow_id, root_id from planned_targets_1 where flow_id = {{ later.flow_id }}
+    ) as planned
+        on planned.planned_id = c.target_id
     where c.is_proposed
-        and c.target_id in (select planned_id from planned_targets_1 where flow_id = {{ later.flow_id }})
         and c.source_id in (select source_id from open_records where flow_id = {{ later.flow_id }})
     {%- endfor %}
     {%- if not later_flows %}
@@ -102,7 +120,12 @@ adopted as (
         cast(null as integer) as flow_id,
         cast(null as {{ text }}) as source_id,
         cast(null as {{ text }}) as target_id,
-        cast(null as {{ text }}) as match_rule
+        cast(null as {{ text }}) as match_rule,
+        cast(null as integer) as root_flow_id,
+        cast(null as {{ text }}) as root_id,
+        cast(null as integer) as twin_flow_id,
+        cast(null as {{ text }}) as twin_side,
+        cast(null as {{ text }}) as twin_id
     where 1 = 0
     {%- endif %}
 
@@ -116,6 +139,7 @@ skeleton_{{ at }} as {{ cte_materialized() }} (
     select
         pairs.flow_id,
         'create:' || cast(pairs.from_flow_id as {{ text }}) || ':' || upstream.source_id as source_id,
+        {{ 'upstream.flow_id' if at == 2 else 'upstream.root_flow_id' }} as root_flow_id,
         upstream.root_system,
         upstream.root_entity,
         upstream.root_id
@@ -140,7 +164,7 @@ planned_{{ level }} as {{ cte_materialized() }} (
     {%- for side in sides %}
     {%- set system, entity = side.split('__') %}
     {% if not loop.first %}union all{% endif %}
-    select c.flow_id, c.source_id as planned_id, k.*
+    select c.flow_id, c.source_id as planned_id, c.root_flow_id, c.root_id, k.*
     from skeleton_{{ level }} as c
     inner join {{ ref('int_' ~ side ~ '__match_keys') }} as k
         on k.record_id = c.root_id
@@ -164,10 +188,18 @@ adopted as (
         {{ g.flow_id }} as flow_id,
         c.source_id,
         c.target_id,
-        c.match_rule
+        c.match_rule,
+        planned.root_flow_id,
+        planned.root_id,
+        {{ g.flow_id }} as twin_flow_id,
+        'target' as twin_side,
+        c.target_id as twin_id
     from twins_{{ level }}_{{ g.flow_id }}__out as c
+    inner join (
+        select distinct planned_id, root_flow_id, root_id from planned_{{ level }} where flow_id = {{ g.flow_id }}
+    ) as planned
+        on planned.planned_id = c.source_id
     where c.is_proposed
-        and c.source_id in (select planned_id from planned_{{ level }} where flow_id = {{ g.flow_id }})
         and c.target_id not in (select target_id from links where flow_id = {{ g.flow_id }})
         {%- for earlier in range(2, level) %}
         and c.target_id not in (select target_id from {{ ref_twins(earlier) }} where flow_id = {{ g.flow_id }})
@@ -178,7 +210,12 @@ adopted as (
         cast(null as integer) as flow_id,
         cast(null as {{ text }}) as source_id,
         cast(null as {{ text }}) as target_id,
-        cast(null as {{ text }}) as match_rule
+        cast(null as {{ text }}) as match_rule,
+        cast(null as integer) as root_flow_id,
+        cast(null as {{ text }}) as root_id,
+        cast(null as integer) as twin_flow_id,
+        cast(null as {{ text }}) as twin_side,
+        cast(null as {{ text }}) as twin_id
     where 1 = 0
     {%- endif %}
 
@@ -190,13 +227,19 @@ adopted as (
         cast(null as integer) as flow_id,
         cast(null as {{ text }}) as source_id,
         cast(null as {{ text }}) as target_id,
-        cast(null as {{ text }}) as match_rule
+        cast(null as {{ text }}) as match_rule,
+        cast(null as integer) as root_flow_id,
+        cast(null as {{ text }}) as root_id,
+        cast(null as integer) as twin_flow_id,
+        cast(null as {{ text }}) as twin_side,
+        cast(null as {{ text }}) as twin_id
     where 1 = 0
 
 )
 {%- endif %}
 
-select flow_id, source_id, target_id, match_rule from adopted
+select flow_id, source_id, target_id, match_rule, root_flow_id, root_id, twin_flow_id, twin_side, twin_id
+from adopted
 {%- endmacro %}
 
 

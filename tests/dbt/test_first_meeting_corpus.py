@@ -152,9 +152,17 @@ def decisions(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pyte
             "create table identity_clusters (cluster_id varchar, system varchar, entity varchar, record_id varchar)"
         )
         con.executemany("insert into identity_clusters values (?, ?, ?, ?)", clusters)
-        # Nothing planned: the merge also reads the plan's open records and twins (a reference to a planned record).
-        con.execute("create table int_sync__open_records (root_system varchar, root_entity varchar, root_id varchar)")
-        con.execute("create table int_sync__twins_1 (flow_id integer, source_id varchar, target_id varchar)")
+        # Nothing planned: every record of the corpus is linked (the merge reads the plan's records and twins).
+        con.execute(
+            "create table int_sync__open_records "
+            "(flow_id integer, source_id varchar, root_system varchar, root_entity varchar, root_id varchar)"
+        )
+        for level in (1, 2, 3):
+            con.execute(
+                f"create table int_sync__twins_{level} (flow_id integer, source_id varchar, target_id varchar, "
+                "match_rule varchar, root_flow_id integer, root_id varchar, twin_flow_id integer, "
+                "twin_side varchar, twin_id varchar)"
+            )
         con.execute(
             f"""create table int_sync__slots as
             select

@@ -32,9 +32,15 @@
     through a chain of flows cannot cross. A reference to a record that has no counterpart in the slot's system
     yet, but that a flow creates there in this plan (a contact's account, created in Custom CRM from its Zoho
     account), is written as that create's plan_key: the push writes the id the API answers.
+
+    A twin the plan links to instead of creating a record beside it is in the cluster of the record its chain
+    starts from (macros/sync.sql clusters_with_planned): they first meet here, in the plan that links them; the
+    winners are written to the twin (an update) and into the creates made from that record (int_sync__creates).
 -#}
 -- depends_on: {{ ref('identity_clusters') }}
 -- depends_on: {{ ref('int_sync__open_records') }}
+-- depends_on: {{ ref('int_sync__twins_2') }}
+-- depends_on: {{ ref('int_sync__twins_3') }}
 
 with
 
@@ -185,10 +191,22 @@ winners as (
 
 ),
 
-{#- The identity clusters, and each record the plan creates from that is in none yet as a cluster of its own. -#}
+{#- The identity clusters, each record the plan creates from that is in none yet as a cluster of its own, and
+    the twins the plan links to in their roots' clusters. -#}
 members as (
 
     {{ clusters_with_planned() }}
+
+),
+
+{#- Per cluster, the record of each system and entity a reference to it is written as. One: an identity cluster
+    holds one record of each, and where a twin the plan links to joins a cluster that holds a record of its
+    entity too, the first of them stands for it. -#}
+referenced_records as (
+
+    select cluster_id, system, entity, min(record_id) as record_id
+    from members
+    group by 1, 2, 3
 
 ),
 
@@ -250,7 +268,7 @@ select
 
 from marked
 inner join winners on winners.component_id = marked.component_id
-left join members as referenced
+left join referenced_records as referenced
     on marked.compare_as = 'reference'
     and referenced.cluster_id = winners.canonical
     and referenced.system = marked.parent_system

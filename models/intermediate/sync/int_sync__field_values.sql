@@ -4,14 +4,48 @@
     their reference flow, and each side's value is also given in the form it would be written to the other side.
     Each side's value is checked (value_problem, macros/value_checks.sql): an invalid one is named, never read as
     empty (a price that failed its staging cast is NULL here, but its raw text is kept).
+
+    Beside them, one side only (link_id and the other side empty): the two records each link the plan makes to a
+    twin joins (macros/sync.sql planned_twins), the record its chain starts from on its flow's source side and the
+    twin on its own, so that their values take part in the merge of the plan that links them.
 -#}
 {{ sync_depends_on() }}
+-- depends_on: {{ ref('int_sync__twins_1') }}
+-- depends_on: {{ ref('int_sync__twins_2') }}
+-- depends_on: {{ ref('int_sync__twins_3') }}
 {%- set flows = sync_flows() %}
 {%- set text = dbt.type_string() %}
 
 with
 
 {% if flows -%}
+twins as (
+
+    {{ planned_twins() }}
+
+),
+
+{#- Per flow, its active links and the planned twins' records on their side of it. #}
+pairs as (
+
+    {%- for flow in flows %}
+    {% if not loop.first %}union all{% endif %}
+    select flow_id, link_id, source_id, target_id
+    from {{ ref('link_' ~ flow.flow_name) }}
+    where is_active
+    {%- endfor %}
+    union
+    select root_flow_id, cast(null as {{ text }}), root_id, cast(null as {{ text }}) from twins
+    union
+    select
+        twin_flow_id,
+        cast(null as {{ text }}),
+        case when twin_side = 'source' then twin_id end,
+        case when twin_side = 'target' then twin_id end
+    from twins
+
+),
+
 paired as (
 
     {%- for flow in flows %}
@@ -43,11 +77,15 @@ paired as (
         {{ mapped_raw('t', 'm.target_column', raw_kept_columns(tgt.staging)) }} as target_raw,
         s.modified_at as source_modified_at,
         t.modified_at as target_modified_at
-    from {{ ref('link_' ~ flow.flow_name) }} as links
-    inner join {{ src.staging }} as s on cast(s.{{ src.id }} as {{ text }}) = links.source_id
-    inner join {{ tgt.staging }} as t on cast(t.{{ tgt.id }} as {{ text }}) = links.target_id
+    from pairs as links
+    left join {{ src.staging }} as s on cast(s.{{ src.id }} as {{ text }}) = links.source_id
+    left join {{ tgt.staging }} as t on cast(t.{{ tgt.id }} as {{ text }}) = links.target_id
     cross join ({{ mapping_rows(flow) }}) as m
-    where links.is_active and {{ flow_filter(flow, 's') }}
+    where links.flow_id = {{ flow.flow_id }}
+        -- a side the pair names is in its system (a planned twin's record names one side only)
+        and (links.source_id is null or s.{{ src.id }} is not null)
+        and (links.target_id is null or t.{{ tgt.id }} is not null)
+        and (links.source_id is null or {{ flow_filter(flow, 's') }})
     {%- endfor %}
 
 ),

@@ -7,7 +7,8 @@
     References are compared as the identity cluster of the record they point to (a contact's company is the same
     company in every system), and written as that cluster's record in the slot's own system. A record in no
     cluster that the plan creates from is a cluster of its own (clusters_with_planned), so a reference to it is
-    merged in the plan that creates it.
+    merged in the plan that creates it; a twin the plan links to is in the cluster of the record its chain starts
+    from, and both have slots (int_sync__field_values), so they first meet in that plan.
 
     A slot whose value is invalid (problem: a control character, a number that does not fit, macros/value_checks.sql)
     is not known: it takes no part in the merge, neither as an edit nor as a clear, and receives no write, so the
@@ -16,6 +17,9 @@
 -- depends_on: {{ ref('int_sync__field_values') }}
 -- depends_on: {{ ref('identity_clusters') }}
 -- depends_on: {{ ref('int_sync__open_records') }}
+-- depends_on: {{ ref('int_sync__twins_1') }}
+-- depends_on: {{ ref('int_sync__twins_2') }}
+-- depends_on: {{ ref('int_sync__twins_3') }}
 -- depends_on: {{ ref('flows') }}
 {%- set flows = sync_flows() %}
 {%- set text = dbt.type_string() %}
@@ -47,6 +51,8 @@ sides as (
         true as is_read_back,
         source_modified_at as modified_at
     from edges
+    -- a planned twin's record names one side only
+    where source_id is not null
 
     union all
 
@@ -66,6 +72,7 @@ sides as (
         read_back as is_read_back,
         target_modified_at as modified_at
     from edges
+    where target_id is not null
 
 ),
 
