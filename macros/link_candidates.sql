@@ -71,7 +71,9 @@
                     so a key two records share never links, even when one of them is settled already. Keys held
                     by more than `max_key_count` records on a side are left out altogether (generic values: a
                     call centre's number; listing their pairs would only bury the review).
-      fuzzy rules   pair records in one block whose score reaches the threshold.
+      fuzzy rules   pair records in one block whose score reaches the threshold. A record's pairs are counted
+                    over the whole other side too, so a record with a rival under the rule is never linked by it,
+                    even when the rival is settled already (a run on unchanged data links what the one before did).
 
     A pair is linkable when its key is held once on each side and the rule's guard holds; a rule proposes the
     linkable pairs whose two records have no other linkable pair under that rule (is_proposed). The link model
@@ -265,41 +267,54 @@
 {%- elif rule.fuzzy is defined %}
 {%- set column = rule.fuzzy.key %}
 
-{{ p }}{{ r }}__open_sources as {{ cte_materialized() }} (
-    select record_id, {{ columns | join(', ') }}
+{#- Every record of a side that has the key, settled or not: a record's rivals under the rule are counted over all
+    of them (as the exact rules count a key over the whole side), so a record whose rival an earlier rule or run
+    has linked is not linked by this rule in a later run either. #}
+{{ p }}{{ r }}__sources as {{ cte_materialized() }} (
+    select
+        record_id,
+        {{ columns | join(', ') }},
+        not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
+        ) as is_open
     from {{ p }}source_records
-    where {{ column }} is not null and not exists (
-        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
-    )
+    where {{ column }} is not null
 ),
 
-{{ p }}{{ r }}__open_targets as {{ cte_materialized() }} (
-    select record_id, {{ columns | join(', ') }}
+{{ p }}{{ r }}__targets as {{ cte_materialized() }} (
+    select
+        record_id,
+        {{ columns | join(', ') }},
+        not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
+        ) as is_open
     from {{ p }}target_records
-    where {{ column }} is not null and not exists (
-        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
-    )
+    where {{ column }} is not null
 ),
 
-{#- Each block's pairs are scored where the block's join found them (a pair in several blocks gets the same
-    values, which the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which
-    has no statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
+{#- The block pairs with an open record (the pairs of two settled ones neither link nor rival an open one). Each
+    block's pairs are scored where the block's join found them (a pair in several blocks gets the same values, which
+    the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which has no
+    statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
 {{ p }}{{ r }}__scored as (
     {%- for block in rule.fuzzy.blocks %}
     {% if not loop.first %}union{% endif %}
     select
         s.record_id as source_id,
         t.record_id as target_id,
+        s.is_open and t.is_open as is_open,
         s.{{ column }} as link_key,
         {{ rule.fuzzy.score }} as similarity,
         {{ rule.guard }} as is_corroborated
-    from {{ p }}{{ r }}__open_sources as s
-    inner join {{ p }}{{ r }}__open_targets as t
+    from {{ p }}{{ r }}__sources as s
+    inner join {{ p }}{{ r }}__targets as t
         on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
         and {% endif %}{% endfor %}
+    where s.is_open or t.is_open
     {%- endfor %}
 ),
 
+{#- The pairs of two open records, each record's pairs counted over the whole other side. #}
 {{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
@@ -307,12 +322,19 @@
         '{{ r }}' as match_rule,
         {{ k }} as rule_rank,
         cast(link_key as {{ text }}) as link_key,
-        count(*) over (partition by target_id) as source_key_count,
-        count(*) over (partition by source_id) as target_key_count,
+        source_key_count,
+        target_key_count,
         is_corroborated,
         {{ no_score }}
-    from {{ p }}{{ r }}__scored
-    where similarity >= {{ rule.fuzzy.threshold }}
+    from (
+        select
+            matched.*,
+            count(*) over (partition by target_id) as source_key_count,
+            count(*) over (partition by source_id) as target_key_count
+        from {{ p }}{{ r }}__scored as matched
+        where similarity >= {{ rule.fuzzy.threshold }}
+    ) as counted
+    where is_open
 ),
 
 {%- else %}
