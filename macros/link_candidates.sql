@@ -197,7 +197,9 @@
     which is its match probability when each record has one match or none. A pair is linkable when that reaches
     the link threshold and the kind's guard (match_guard) holds; the pair then outweighs each competitor 99 : 1,
     and those competitors count no more. Every other pair from the review threshold up stays a candidate, so
-    two close candidates both wait for review. #}
+    two close candidates both wait for review. The competitors are every record's pairs, settled records
+    included (int_match_scores__<kind> scores the pairs with an open record): a record an earlier rule or run has
+    linked still rivals an open one, so a later run on unchanged data links no pair the run before held back. #}
 {{ p }}{{ r }}__scored as {{ cte_materialized() }} (
     select
         source_id,
@@ -206,17 +208,16 @@
         match_probability,
         match_evidence,
         {{ match_guard(kind) }} as passes_guard,
-        power(2.0, least(match_weight, 500.0)) as odds
+        power(2.0, least(match_weight, 500.0)) as odds,
+        not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id
+        ) and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id
+        ) as is_open
     from {{ lookups.scores }} as scores
     where flow_id = {{ flow_id }}
         and source_id in (select record_id from {{ p }}source_records)
         and target_id in (select record_id from {{ p }}target_records)
-        and not exists (
-            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id
-        )
-        and not exists (
-            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id
-        )
 ),
 
 {{ p }}{{ r }}__in_band as {{ cte_materialized() }} (
@@ -227,6 +228,7 @@
         match_probability,
         match_evidence,
         passes_guard,
+        is_open,
         one_to_one_probability,
         one_to_one_probability >= {{ match_thresholds().link }} as is_decisive
     from (
@@ -240,7 +242,8 @@
     where match_probability >= {{ match_thresholds().review }}
 ),
 
-{#- A pair another pair of its source or target outweighs decisively is no competitor. #}
+{#- A pair another pair of its source or target outweighs decisively is no competitor. The pairs of two open
+    records, each record's competitors counted over all of its pairs. #}
 {{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
@@ -248,20 +251,27 @@
         '{{ r }}' as match_rule,
         {{ k }} as rule_rank,
         cast(match_evidence as {{ text }}) as link_key,
-        sum(case when is_competing then 1 else 0 end) over (partition by target_id) as source_key_count,
-        sum(case when is_competing then 1 else 0 end) over (partition by source_id) as target_key_count,
+        source_key_count,
+        target_key_count,
         is_decisive and passes_guard as is_corroborated,
         match_weight,
         match_probability
     from (
         select
-            in_band.*,
-            is_decisive or not (
-                max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
-                or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
-            ) as is_competing
-        from {{ p }}{{ r }}__in_band as in_band
-    ) as competing
+            competing.*,
+            sum(case when is_competing then 1 else 0 end) over (partition by target_id) as source_key_count,
+            sum(case when is_competing then 1 else 0 end) over (partition by source_id) as target_key_count
+        from (
+            select
+                in_band.*,
+                is_decisive or not (
+                    max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
+                    or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
+                ) as is_competing
+            from {{ p }}{{ r }}__in_band as in_band
+        ) as competing
+    ) as counted
+    where is_open
 ),
 
 {%- elif rule.fuzzy is defined %}
