@@ -361,14 +361,13 @@
 
 
 {#- Every pair of records (from the relations `sources` and `targets`) that one of the kind's blocking rules puts
-    in one block, once, with the first rule that did (blocked_by, 1-based), among the pairs that are read: those
-    with an open record (is_open, a column of both relations; is_scored: the pair's score is read, to link two
-    open records or to weigh a settled record as a rival of an open one), or of a source in EM's sample
-    (is_em_sample, a column of `sources`). A block's size is counted over all records, so the pairs do not depend
-    on which are open. -#}
+    in one block, once, with the first rule that did (blocked_by, 1-based), among the pairs that are read: of two
+    open records (is_open, a column of both relations: to be scored), or of a source in EM's sample (is_em_sample,
+    a column of `sources`). A block's size is counted over all records, so the pairs do not depend on which are
+    open. -#}
 {% macro blocked_pairs(kind, sources, targets) -%}
     {%- set rules = match_blocking_rules(kind) -%}
-    select source_id, target_id, min(rule) as blocked_by, is_scored, is_em_sample
+    select source_id, target_id, min(rule) as blocked_by, is_open, is_em_sample
     from (
         {%- for rule in rules %}
         {%- set s_exprs, t_exprs = [], [] %}
@@ -379,34 +378,29 @@
         {%- endfor %}
         {%- set s_key = _fs_block_key(s_exprs) %}
         {%- set t_key = _fs_block_key(t_exprs) %}
-        {%- set outer = loop %}
-        {#- Two joins, so that no pair of two settled records outside EM's sample is formed only to be dropped: the
-            sources read anyway (open, or in EM's sample) with every target, the other sources with the open
-            targets. #}
-        {%- for s_read, t_read in [('is_open or is_em_sample', 'true'), ('not (is_open or is_em_sample)', 'is_open')] %}
-        {% if not (loop.first and outer.first) %}union all{% endif %}
+        {% if not loop.first %}union all{% endif %}
         select
             s.record_id as source_id,
             t.record_id as target_id,
-            {{ outer.index }} as rule,
-            s.is_open or t.is_open as is_scored,
+            {{ loop.index }} as rule,
+            s.is_open and t.is_open as is_open,
             s.is_em_sample
         from (
             select record_id, is_open, is_em_sample, {{ s_key }} as block_key
             from {{ sources }} as r
-            where {{ s_exprs | join(' is not null and ') }} is not null and ({{ s_read }})
+            where {{ s_exprs | join(' is not null and ') }} is not null and (is_open or is_em_sample)
                 and {{ s_key }} in ({{ _fs_small_blocks(sources, s_key, s_exprs) }})
         ) as s
         inner join (
             select record_id, is_open, {{ t_key }} as block_key
             from {{ targets }} as r
-            where {{ t_exprs | join(' is not null and ') }} is not null and {{ t_read }}
+            where {{ t_exprs | join(' is not null and ') }} is not null
                 and {{ t_key }} in ({{ _fs_small_blocks(targets, t_key, t_exprs) }})
         ) as t on t.block_key = s.block_key
-        {%- endfor %}
+        where (s.is_open and t.is_open) or s.is_em_sample
         {%- endfor %}
     ) as blocked
-    group by source_id, target_id, is_scored, is_em_sample
+    group by source_id, target_id, is_open, is_em_sample
 {%- endmacro %}
 
 

@@ -169,17 +169,17 @@
 ),
 {%- else %}
 
-{#- Records settled before any rule runs: linked by an earlier run (linked_before), forced by an override,
-    created by the push. #}
+{#- Records settled before any rule runs: linked by an earlier run (linked_before, settled_by its rule), forced by
+    an override, created by the push. #}
 {{ p }}settled_0 as {{ cte_materialized() }} (
 
     {{ linked_before(flow_id, p) }}
     union all
-    select cast(source_id as {{ text }}), cast(target_id as {{ text }})
+    select cast(source_id as {{ text }}), cast(target_id as {{ text }}), cast(null as {{ text }})
     from {{ overrides }}
     where flow_id = {{ flow_id }} and action = 'force'
     union all
-    select source_id, target_id from {{ push_created_links(flow_id) }} as pushed
+    select source_id, target_id, cast(null as {{ text }}) from {{ push_created_links(flow_id) }} as pushed
 
 ),
 {%- endif %}
@@ -197,9 +197,10 @@
     which is its match probability when each record has one match or none. A pair is linkable when that reaches
     the link threshold and the kind's guard (match_guard) holds; the pair then outweighs each competitor 99 : 1,
     and those competitors count no more. Every other pair from the review threshold up stays a candidate, so
-    two close candidates both wait for review. The competitors are every record's pairs, settled records
-    included (int_match_scores__<kind> scores the pairs with an open record): a record an earlier rule or run has
-    linked still rivals an open one, so a later run on unchanged data links no pair the run before held back. #}
+    two close candidates both wait for review. The competitors include the pairs of the records an earlier run
+    linked by this rule (int_match_scores__<kind> scores them as the run that linked them did): they are settled,
+    but still rival an open record, so a later run on unchanged data links no pair the run that linked them held
+    back. #}
 {{ p }}{{ r }}__scored as {{ cte_materialized() }} (
     select
         source_id,
@@ -243,7 +244,7 @@
 ),
 
 {#- A pair another pair of its source or target outweighs decisively is no competitor. The pairs of two open
-    records, each record's competitors counted over all of its pairs. #}
+    records, each record's competitors counted over all of its scored pairs. #}
 {{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
@@ -445,8 +446,8 @@
 
 {{ p }}candidates as (
     {%- if settled_only %}
-    {#- The records settled before any rule ran, as rule 0. #}
-    select source_id, target_id, {{ _no_candidate(text, no_score, rank='0') }}
+    {#- The records settled before any rule ran, as rule 0 (match_rule: the rule of an earlier run's link). #}
+    select source_id, target_id, {{ _no_candidate(text, no_score, rank='0', rule='settled_by') }}
     from {{ p }}settled_0
     union all
     {%- endif %}
@@ -502,8 +503,8 @@ from {{ p }}candidates
 
 {#- A candidate row of no rule (the columns after the ids), for an empty candidates list or a record settled before
     the rules ran. -#}
-{% macro _no_candidate(text, no_score, rank='null') -%}
-    cast(null as {{ text }}) as match_rule,
+{% macro _no_candidate(text, no_score, rank='null', rule='null') -%}
+    cast({{ rule }} as {{ text }}) as match_rule,
     cast({{ rank }} as integer) as rule_rank,
     cast(null as {{ text }}) as link_key,
     cast(null as bigint) as source_key_count,
@@ -515,7 +516,8 @@ from {{ p }}candidates
 
 
 {#-
-    The flow's active links before this run: its link table as the previous run left it, the source
+    The flow's active links before this run and the rule that made each (settled_by): its link table as the
+    previous run left it, the source
     prev (declared with the link models in models/links/flows/; the link model itself reads these
     candidates, so it is no ref). Empty on the first run, and without the links a forbid override now closes.
 -#}
@@ -523,7 +525,7 @@ from {{ p }}candidates
     {%- set text = dbt.type_string() -%}
     {%- set table = existing_source('prev', 'link_' ~ declared_flow(flow_id).flow_name) -%}
     {%- if table is not none -%}
-    select linked.source_id, linked.target_id
+    select linked.source_id, linked.target_id, linked.match_rule as settled_by
     from {{ table }} as linked
     where linked.is_active
         and not exists (
@@ -531,7 +533,11 @@ from {{ p }}candidates
             where f.source_id = linked.source_id and f.target_id = linked.target_id
         )
     {%- else -%}
-    select cast(null as {{ text }}) as source_id, cast(null as {{ text }}) as target_id where 1 = 0
+    select
+        cast(null as {{ text }}) as source_id,
+        cast(null as {{ text }}) as target_id,
+        cast(null as {{ text }}) as settled_by
+    where 1 = 0
     {%- endif -%}
 {%- endmacro %}
 

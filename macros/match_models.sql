@@ -36,16 +36,19 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 
 
 {#- The blocked pairs of every flow of a kind that are read (blocked_pairs): ids, the first rule that paired them,
-    whether a record of the pair is open (no rule before the probabilistic one settled it, int_match_settled__<kind>:
+    whether both records are open (no rule before the probabilistic one settled them, int_match_settled__<kind>:
     the pairs to score) and whether the source is in EM's sample (match_em_records()). -#}
 {% macro match_blocked(kind) -%}
 {%- set flows = matching_flows(kind) -%}
 with
 {%- for flow_id, sides in flows.items() %}
 
+{#- A record an earlier run linked by the probabilistic rule is scored still, as that run scored it: it rivals the
+    open records as it did then (link_candidates), so a run on unchanged data links what the one before did. #}
 settled_{{ flow_id }} as {{ cte_materialized() }} (
     select source_id, target_id from {{ ref('int_match_settled__' ~ kind) }}
     where flow_id = {{ flow_id }} and is_settled
+        and not (rule_rank = 0 and coalesce(match_rule = 'probabilistic', false))
 ),
 
 sources_{{ flow_id }} as {{ cte_materialized() }} (
@@ -78,7 +81,7 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 
 all_pairs as (
     {%- for flow_id in flows %}
-    select {{ flow_id }} as flow_id, source_id, target_id, blocked_by, is_scored, is_em_sample
+    select {{ flow_id }} as flow_id, source_id, target_id, blocked_by, is_open, is_em_sample
     from ({{ blocked_pairs(kind, 'sources_' ~ flow_id, 'targets_' ~ flow_id) }}) as blocked_{{ flow_id }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -137,10 +140,10 @@ pairs_{{ flow_id }} as (
     {%- for column in _tf_columns(kind) %}
     left join tf_{{ flow_id }}_{{ column }} as tf_{{ column }} on tf_{{ column }}.value = s.{{ column }}
     {%- endfor %}
-    {#- Only pairs with an open record: an earlier run linked, an override forced, the push created or an exact
-        rule of this run linked the others (int_match_settled__<kind>). The probabilistic rule pairs two open
-        records only, and weighs a pair of an open and a settled record as a rival (link_candidates). #}
-    where b.flow_id = {{ flow_id }} and b.is_scored
+    {#- Only pairs of two open records: an earlier run linked, an override forced, the push created or an exact
+        rule of this run linked the others (int_match_settled__<kind>), and the probabilistic rule never pairs
+        them (link_candidates). #}
+    where b.flow_id = {{ flow_id }} and b.is_open
 ),
 {%- endfor %}
 
