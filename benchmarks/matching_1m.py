@@ -566,14 +566,19 @@ def main(argv: list[str] | None = None) -> int:
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    links, by_rule, review = outcome(kind, con, "main")
+    links, by_rule, review, next_round_links = outcome(kind, con, "main")
     con.close()
     truth = truth_pairs(kind, data)
     ours["quality"] = score(links, truth)
     ours["by_rule"] = by_rule
     ours["review_sources"] = review
+    ours["next_round_links"] = next_round_links
     ours["load_seconds"] = load_seconds
-    print(f"ours:   {ours['seconds']:.1f} s, {ours['peak_rss_mb']:.0f} MB, {ours['quality']}", flush=True)
+    print(
+        f"ours:   {ours['seconds']:.1f} s, {ours['peak_rss_mb']:.0f} MB, {ours['quality']}, "
+        f"links the next round added: {next_round_links}",
+        flush=True,
+    )
 
     postgres = None
     if args.postgres:
@@ -626,9 +631,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def outcome(kind: Kind, con: Any, schema: str) -> tuple[Any, dict[str, int], int]:
-    """The active links (as an arrow table), the links by rule and the source records held for review, read through
-    a DB-API connection (DuckDB's or psycopg2's) from the schema dbt built."""
+def outcome(kind: Kind, con: Any, schema: str) -> tuple[Any, dict[str, int], int, int]:
+    """The active links (as an arrow table), the links by rule, the source records held for review and the links
+    the next round made (on unchanged data: none, the matching is idempotent), read through a DB-API connection
+    (DuckDB's or psycopg2's) from the schema dbt built."""
     import pyarrow as pa
 
     cursor = con.cursor()
@@ -644,7 +650,9 @@ def outcome(kind: Kind, con: Any, schema: str) -> tuple[Any, dict[str, int], int
         f"""select count(distinct source_id) from {schema}.int_pairs__{kind.flow} as p
         where not exists (select 1 from {link} as l where l.is_active and l.source_id = p.source_id)"""
     )
-    return links, by_rule, cursor.fetchone()[0]
+    review = cursor.fetchone()[0]
+    cursor.execute(f"select count(*) from {link} where is_active and linked_at > (select min(linked_at) from {link})")
+    return links, by_rule, review, cursor.fetchone()[0]
 
 
 def run_postgres(kind: Kind, data: Path, url: str, step: list[str], schema: Any) -> dict[str, Any]:
@@ -668,7 +676,9 @@ def run_postgres(kind: Kind, data: Path, url: str, step: list[str], schema: Any)
         )
         answer["load_seconds"] = load_seconds
         con = psycopg2.connect(url)
-        links, answer["by_rule"], answer["review_sources"] = outcome(kind, con, location.schema)
+        links, answer["by_rule"], answer["review_sources"], answer["next_round_links"] = outcome(
+            kind, con, location.schema
+        )
         con.close()
     answer["links"] = links.cast(schema)
     return answer

@@ -71,7 +71,9 @@
                     so a key two records share never links, even when one of them is settled already. Keys held
                     by more than `max_key_count` records on a side are left out altogether (generic values: a
                     call centre's number; listing their pairs would only bury the review).
-      fuzzy rules   pair records in one block whose score reaches the threshold.
+      fuzzy rules   pair records in one block whose score reaches the threshold. A record's pairs are counted
+                    over the whole other side too, so a record with a rival under the rule is never linked by it,
+                    even when the rival is settled already (a run on unchanged data links what the one before did).
 
     A pair is linkable when its key is held once on each side and the rule's guard holds; a rule proposes the
     linkable pairs whose two records have no other linkable pair under that rule (is_proposed). The link model
@@ -167,17 +169,17 @@
 ),
 {%- else %}
 
-{#- Records settled before any rule runs: linked by an earlier run (linked_before), forced by an override,
-    created by the push. #}
+{#- Records settled before any rule runs: linked by an earlier run (linked_before, settled_by its rule), forced by
+    an override, created by the push. #}
 {{ p }}settled_0 as {{ cte_materialized() }} (
 
     {{ linked_before(flow_id, p) }}
     union all
-    select cast(source_id as {{ text }}), cast(target_id as {{ text }})
+    select cast(source_id as {{ text }}), cast(target_id as {{ text }}), cast(null as {{ text }})
     from {{ overrides }}
     where flow_id = {{ flow_id }} and action = 'force'
     union all
-    select source_id, target_id from {{ push_created_links(flow_id) }} as pushed
+    select source_id, target_id, cast(null as {{ text }}) from {{ push_created_links(flow_id) }} as pushed
 
 ),
 {%- endif %}
@@ -195,7 +197,10 @@
     which is its match probability when each record has one match or none. A pair is linkable when that reaches
     the link threshold and the kind's guard (match_guard) holds; the pair then outweighs each competitor 99 : 1,
     and those competitors count no more. Every other pair from the review threshold up stays a candidate, so
-    two close candidates both wait for review. #}
+    two close candidates both wait for review. The competitors include the pairs of the records an earlier run
+    linked by this rule (int_match_scores__<kind> scores them as the run that linked them did): they are settled,
+    but still rival an open record, so a later run on unchanged data links no pair the run that linked them held
+    back. #}
 {{ p }}{{ r }}__scored as {{ cte_materialized() }} (
     select
         source_id,
@@ -204,17 +209,16 @@
         match_probability,
         match_evidence,
         {{ match_guard(kind) }} as passes_guard,
-        power(2.0, least(match_weight, 500.0)) as odds
+        power(2.0, least(match_weight, 500.0)) as odds,
+        not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id
+        ) and not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id
+        ) as is_open
     from {{ lookups.scores }} as scores
     where flow_id = {{ flow_id }}
         and source_id in (select record_id from {{ p }}source_records)
         and target_id in (select record_id from {{ p }}target_records)
-        and not exists (
-            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = scores.source_id
-        )
-        and not exists (
-            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = scores.target_id
-        )
 ),
 
 {{ p }}{{ r }}__in_band as {{ cte_materialized() }} (
@@ -225,6 +229,7 @@
         match_probability,
         match_evidence,
         passes_guard,
+        is_open,
         one_to_one_probability,
         one_to_one_probability >= {{ match_thresholds().link }} as is_decisive
     from (
@@ -238,7 +243,8 @@
     where match_probability >= {{ match_thresholds().review }}
 ),
 
-{#- A pair another pair of its source or target outweighs decisively is no competitor. #}
+{#- A pair another pair of its source or target outweighs decisively is no competitor. The pairs of two open
+    records, each record's competitors counted over all of its scored pairs. #}
 {{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
@@ -246,60 +252,80 @@
         '{{ r }}' as match_rule,
         {{ k }} as rule_rank,
         cast(match_evidence as {{ text }}) as link_key,
-        sum(case when is_competing then 1 else 0 end) over (partition by target_id) as source_key_count,
-        sum(case when is_competing then 1 else 0 end) over (partition by source_id) as target_key_count,
+        source_key_count,
+        target_key_count,
         is_decisive and passes_guard as is_corroborated,
         match_weight,
         match_probability
     from (
         select
-            in_band.*,
-            is_decisive or not (
-                max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
-                or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
-            ) as is_competing
-        from {{ p }}{{ r }}__in_band as in_band
-    ) as competing
+            competing.*,
+            sum(case when is_competing then 1 else 0 end) over (partition by target_id) as source_key_count,
+            sum(case when is_competing then 1 else 0 end) over (partition by source_id) as target_key_count
+        from (
+            select
+                in_band.*,
+                is_decisive or not (
+                    max(case when is_decisive then 1 else 0 end) over (partition by source_id) = 1
+                    or max(case when is_decisive then 1 else 0 end) over (partition by target_id) = 1
+                ) as is_competing
+            from {{ p }}{{ r }}__in_band as in_band
+        ) as competing
+    ) as counted
+    where is_open
 ),
 
 {%- elif rule.fuzzy is defined %}
 {%- set column = rule.fuzzy.key %}
 
-{{ p }}{{ r }}__open_sources as {{ cte_materialized() }} (
-    select record_id, {{ columns | join(', ') }}
+{#- Every record of a side that has the key, settled or not: a record's rivals under the rule are counted over all
+    of them (as the exact rules count a key over the whole side), so a record whose rival an earlier rule or run
+    has linked is not linked by this rule in a later run either. #}
+{{ p }}{{ r }}__sources as {{ cte_materialized() }} (
+    select
+        record_id,
+        {{ columns | join(', ') }},
+        not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
+        ) as is_open
     from {{ p }}source_records
-    where {{ column }} is not null and not exists (
-        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
-    )
+    where {{ column }} is not null
 ),
 
-{{ p }}{{ r }}__open_targets as {{ cte_materialized() }} (
-    select record_id, {{ columns | join(', ') }}
+{{ p }}{{ r }}__targets as {{ cte_materialized() }} (
+    select
+        record_id,
+        {{ columns | join(', ') }},
+        not exists (
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
+        ) as is_open
     from {{ p }}target_records
-    where {{ column }} is not null and not exists (
-        select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
-    )
+    where {{ column }} is not null
 ),
 
-{#- Each block's pairs are scored where the block's join found them (a pair in several blocks gets the same
-    values, which the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which
-    has no statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
+{#- The block pairs with an open record (the pairs of two settled ones neither link nor rival an open one). Each
+    block's pairs are scored where the block's join found them (a pair in several blocks gets the same values, which
+    the union keeps once): joining the blocked ids back to the records by id made PostgreSQL, which has no
+    statistics for a CTE, pair every open record with every other first (benchmarks/RESULTS.md, #18). #}
 {{ p }}{{ r }}__scored as (
     {%- for block in rule.fuzzy.blocks %}
     {% if not loop.first %}union{% endif %}
     select
         s.record_id as source_id,
         t.record_id as target_id,
+        s.is_open and t.is_open as is_open,
         s.{{ column }} as link_key,
         {{ rule.fuzzy.score }} as similarity,
         {{ rule.guard }} as is_corroborated
-    from {{ p }}{{ r }}__open_sources as s
-    inner join {{ p }}{{ r }}__open_targets as t
+    from {{ p }}{{ r }}__sources as s
+    inner join {{ p }}{{ r }}__targets as t
         on {% for expr in block %}{{ expr.replace('@', 's') }} = {{ expr.replace('@', 't') }}{% if not loop.last %}
         and {% endif %}{% endfor %}
+    where s.is_open or t.is_open
     {%- endfor %}
 ),
 
+{#- The pairs of two open records, each record's pairs counted over the whole other side. #}
 {{ p }}{{ r }}__pairs as {{ cte_materialized() }} (
     select
         source_id,
@@ -307,12 +333,19 @@
         '{{ r }}' as match_rule,
         {{ k }} as rule_rank,
         cast(link_key as {{ text }}) as link_key,
-        count(*) over (partition by target_id) as source_key_count,
-        count(*) over (partition by source_id) as target_key_count,
+        source_key_count,
+        target_key_count,
         is_corroborated,
         {{ no_score }}
-    from {{ p }}{{ r }}__scored
-    where similarity >= {{ rule.fuzzy.threshold }}
+    from (
+        select
+            matched.*,
+            count(*) over (partition by target_id) as source_key_count,
+            count(*) over (partition by source_id) as target_key_count
+        from {{ p }}{{ r }}__scored as matched
+        where similarity >= {{ rule.fuzzy.threshold }}
+    ) as counted
+    where is_open
 ),
 
 {%- else %}
@@ -413,8 +446,8 @@
 
 {{ p }}candidates as (
     {%- if settled_only %}
-    {#- The records settled before any rule ran, as rule 0. #}
-    select source_id, target_id, {{ _no_candidate(text, no_score, rank='0') }}
+    {#- The records settled before any rule ran, as rule 0 (match_rule: the rule of an earlier run's link). #}
+    select source_id, target_id, {{ _no_candidate(text, no_score, rank='0', rule='settled_by') }}
     from {{ p }}settled_0
     union all
     {%- endif %}
@@ -470,8 +503,8 @@ from {{ p }}candidates
 
 {#- A candidate row of no rule (the columns after the ids), for an empty candidates list or a record settled before
     the rules ran. -#}
-{% macro _no_candidate(text, no_score, rank='null') -%}
-    cast(null as {{ text }}) as match_rule,
+{% macro _no_candidate(text, no_score, rank='null', rule='null') -%}
+    cast({{ rule }} as {{ text }}) as match_rule,
     cast({{ rank }} as integer) as rule_rank,
     cast(null as {{ text }}) as link_key,
     cast(null as bigint) as source_key_count,
@@ -483,7 +516,8 @@ from {{ p }}candidates
 
 
 {#-
-    The flow's active links before this run: its link table as the previous run left it, the source
+    The flow's active links before this run and the rule that made each (settled_by): its link table as the
+    previous run left it, the source
     prev (declared with the link models in models/links/flows/; the link model itself reads these
     candidates, so it is no ref). Empty on the first run, and without the links a forbid override now closes.
 -#}
@@ -491,7 +525,7 @@ from {{ p }}candidates
     {%- set text = dbt.type_string() -%}
     {%- set table = existing_source('prev', 'link_' ~ declared_flow(flow_id).flow_name) -%}
     {%- if table is not none -%}
-    select linked.source_id, linked.target_id
+    select linked.source_id, linked.target_id, linked.match_rule as settled_by
     from {{ table }} as linked
     where linked.is_active
         and not exists (
@@ -499,7 +533,11 @@ from {{ p }}candidates
             where f.source_id = linked.source_id and f.target_id = linked.target_id
         )
     {%- else -%}
-    select cast(null as {{ text }}) as source_id, cast(null as {{ text }}) as target_id where 1 = 0
+    select
+        cast(null as {{ text }}) as source_id,
+        cast(null as {{ text }}) as target_id,
+        cast(null as {{ text }}) as settled_by
+    where 1 = 0
     {%- endif -%}
 {%- endmacro %}
 

@@ -43,9 +43,12 @@ targets_{{ flow_id }} as {{ cte_materialized() }} (
 with
 {%- for flow_id, sides in flows.items() %}
 
+{#- A record an earlier run linked by the probabilistic rule is scored still, as that run scored it: it rivals the
+    open records as it did then (link_candidates), so a run on unchanged data links what the one before did. #}
 settled_{{ flow_id }} as {{ cte_materialized() }} (
     select source_id, target_id from {{ ref('int_match_settled__' ~ kind) }}
     where flow_id = {{ flow_id }} and is_settled
+        and not (rule_rank = 0 and coalesce(match_rule = 'probabilistic', false))
 ),
 
 sources_{{ flow_id }} as {{ cte_materialized() }} (
