@@ -116,17 +116,7 @@ adopted as (
         and c.source_id in (select source_id from open_records where flow_id = {{ later.flow_id }})
     {%- endfor %}
     {%- if not later_flows %}
-    select
-        cast(null as integer) as flow_id,
-        cast(null as {{ text }}) as source_id,
-        cast(null as {{ text }}) as target_id,
-        cast(null as {{ text }}) as match_rule,
-        cast(null as integer) as root_flow_id,
-        cast(null as {{ text }}) as root_id,
-        cast(null as integer) as twin_flow_id,
-        cast(null as {{ text }}) as twin_side,
-        cast(null as {{ text }}) as twin_id
-    where 1 = 0
+    {{ no_twins() }}
     {%- endif %}
 
 )
@@ -206,23 +196,26 @@ adopted as (
         {%- endfor %}
     {%- endfor %}
     {%- if not matched %}
-    select
-        cast(null as integer) as flow_id,
-        cast(null as {{ text }}) as source_id,
-        cast(null as {{ text }}) as target_id,
-        cast(null as {{ text }}) as match_rule,
-        cast(null as integer) as root_flow_id,
-        cast(null as {{ text }}) as root_id,
-        cast(null as integer) as twin_flow_id,
-        cast(null as {{ text }}) as twin_side,
-        cast(null as {{ text }}) as twin_id
-    where 1 = 0
+    {{ no_twins() }}
     {%- endif %}
 
 )
 {%- else -%}
 adopted as (
 
+    {{ no_twins() }}
+
+)
+{%- endif %}
+
+select flow_id, source_id, target_id, match_rule, root_flow_id, root_id, twin_flow_id, twin_side, twin_id
+from adopted
+{%- endmacro %}
+
+
+{#- The twins models' columns with no rows: a level (or level 1's later flows) with nothing to match. -#}
+{% macro no_twins() -%}
+    {%- set text = dbt.type_string() -%}
     select
         cast(null as integer) as flow_id,
         cast(null as {{ text }}) as source_id,
@@ -234,12 +227,6 @@ adopted as (
         cast(null as {{ text }}) as twin_side,
         cast(null as {{ text }}) as twin_id
     where 1 = 0
-
-)
-{%- endif %}
-
-select flow_id, source_id, target_id, match_rule, root_flow_id, root_id, twin_flow_id, twin_side, twin_id
-from adopted
 {%- endmacro %}
 
 
