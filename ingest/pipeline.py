@@ -47,7 +47,8 @@ class SystemResult:
 
 
 class RawDataset:
-    """Reads of one system's raw dataset (counts, ids) through the pipeline's own SQL client."""
+    """Reads of one system's raw dataset (row counts, ids) through the pipeline's own SQL client. Each read opens
+    the destination client once: dlt resolves its configuration on every open, which costs more than the query."""
 
     def __init__(self, pipeline: dlt.Pipeline) -> None:
         self.pipeline = pipeline
@@ -62,16 +63,26 @@ class RawDataset:
                 return []
             raise
 
-    def count(self, table: str, load_ids: Iterable[str] | None = None) -> int:
-        """Rows of a table, or only those written by the given loads."""
-        where = ""
-        if load_ids is not None:
-            ids = ", ".join(f"'{i}'" for i in load_ids)
-            if not ids:
-                return 0
-            where = f" where _dlt_load_id in ({ids})"
-        rows = self._query(f'select count(*) from "{self.dataset}"."{table}"{where}')
-        return int(rows[0][0]) if rows else 0
+    def counts(self, tables: Iterable[str], load_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Rows per table (0 for one not created yet), or only those written by the given loads: one query."""
+        tables = list(tables)
+        ids = ", ".join(f"'{i}'" for i in load_ids) if load_ids is not None else None
+        if ids == "":
+            return dict.fromkeys(tables, 0)
+        where = f" where _dlt_load_id in ({ids})" if ids else ""
+        names = ", ".join(f"'{t}'" for t in tables)
+        present = {
+            str(row[0])
+            for row in self._query(
+                "select table_name from information_schema.tables "
+                f"where table_schema = '{self.dataset}' and table_name in ({names})"
+            )
+        }
+        counted = " union all ".join(
+            f'select \'{t}\', count(*) from "{self.dataset}"."{t}"{where}' for t in tables if t in present
+        )
+        found = {str(t): int(n) for t, n in self._query(counted)} if counted else {}  # type: ignore[call-overload]
+        return {t: found.get(t, 0) for t in tables}
 
     def live_ids(self, entity: Entity) -> set[str]:
         key = NAMING.normalize_identifier(entity.primary_key)
@@ -122,7 +133,8 @@ def ingest_system(
         )
         store = RawDataset(pipeline)
         entities = tuple(e for e in entities_of(system) if tables is None or e.table in tables)
-        before = {t: store.count(t) for e in entities for t in (e.table, f"{e.table}_deleted")}
+        tables = [t for e in entities for t in (e.table, f"{e.table}_deleted")]
+        before = store.counts(tables)
         source, _ = system_source(
             client,
             entities,
@@ -133,20 +145,24 @@ def ingest_system(
             # Each API's largest page unless configured smaller (sources.page_size / SOURCES__PAGE_SIZE).
             page_size=dlt.config.get("sources.page_size", int),
         )
-        # Records first: a scan's deletions are only known once every page has been read and loaded.
-        loaded = pipeline.run(source.with_resources(*(e.table for e in entities)), loader_file_format=file_format)
-        pipeline.run(source.with_resources(*(f"{e.table}_deleted" for e in entities)), loader_file_format=file_format)
+        # Records first: a scan's deletions are only known once every page has been read (the ids the warehouse
+        # held before, not seen in a complete scan). Two extracts, then one normalize and one load of both.
+        for names in ([e.table for e in entities], [f"{e.table}_deleted" for e in entities]):
+            pipeline.extract(source.with_resources(*names), loader_file_format=file_format)
+        pipeline.normalize()
+        loaded = pipeline.load()
+        after = store.counts(tables)
+        changed = store.counts([e.table for e in entities], loaded.loads_ids)
         for e in entities:
-            rows = store.count(e.table)
-            new = rows - before[e.table]
+            new = after[e.table] - before[e.table]
             result.entities.append(
                 EntityCounts(
                     e.table,
-                    rows=rows,
+                    rows=after[e.table],
                     new=new,
-                    changed=store.count(e.table, loaded.loads_ids) - new,
+                    changed=changed[e.table] - new,
                     # Feeds repeat their boundary rows; only ids not known deleted before count.
-                    deleted=store.count(f"{e.table}_deleted") - before[f"{e.table}_deleted"],
+                    deleted=after[f"{e.table}_deleted"] - before[f"{e.table}_deleted"],
                 )
             )
     except Exception as exc:
