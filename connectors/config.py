@@ -99,8 +99,9 @@ class WarehouseLocation:
         """The variables profiles.yml reads for this warehouse (libpq's own names for PostgreSQL)."""
         if self.url is None:
             assert self.path is not None
-            # Absolute, so dbt's project directory does not move it.
-            return {"CRM_SYNC_WAREHOUSE": str(self.path.resolve()), "CRM_SYNC_SCHEMA": self.schema}
+            # As configured: dbt opens a relative path from the working directory, as the push does, and keeps its
+            # parse of the project (target/partial_parse.msgpack) only while the profile, this path in it, is the same.
+            return {"CRM_SYNC_WAREHOUSE": str(self.path), "CRM_SYNC_SCHEMA": self.schema}
         parts = urlsplit(self.url)
         env = {
             "CRM_SYNC_WAREHOUSE": self.url,

@@ -20,6 +20,8 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from tests.helpers.dbt_parse import run_in
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -135,8 +137,7 @@ def _slot_rows() -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str, str]]
 @pytest.fixture(scope="module")
 def decisions(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch) -> Iterator[dict]:
     tmp = tmp_path_factory.mktemp("corpus")
-    warehouse = tmp / "warehouse.duckdb"
-    monkeypatch_module.setenv("DBT_DUCKDB_PATH", str(warehouse))
+    warehouse = run_in(monkeypatch_module, tmp)
     _dbt("seed", tmp=tmp)
     # The sync's own notion of empty, compiled from its macro.
     compiled = _dbt("compile", "--inline", "select {{ sync_text('raw_value') }} as value", tmp=tmp)

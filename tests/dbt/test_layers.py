@@ -6,6 +6,8 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
+from tests.helpers.dbt_parse import start_from_parse
+
 ROOT = Path(__file__).resolve().parents[2]
 # Folder under models/ → its place in the order; the merge (intermediate/sync) runs after the links.
 STAGES = {"staging": 0, "intermediate": 1, "links": 2, "intermediate/sync": 3, "marts": 4}
@@ -18,6 +20,7 @@ def stage(path: str) -> int:
 
 def test_no_model_reads_a_later_stage(tmp_path: Path) -> None:
     paths = ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    start_from_parse(tmp_path / "target", vars=None)
     run = dbtRunner().invoke(["parse", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), *paths])
     assert run.success, run.exception
     models = {uid: node for uid, node in run.result.nodes.items() if node.resource_type == "model"}

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from dbt.cli.main import dbtRunner
 
+from tests.helpers.dbt_parse import run_in
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # (value, compare_as, staging column, the rule it breaks or None)
@@ -54,7 +56,7 @@ def show(tmp: Path, sql: str) -> list[dict[str, Any]]:
 def found(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("value-checks")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DBT_DUCKDB_PATH", str(tmp / "empty.duckdb"))
+        run_in(mp, tmp)  # an empty warehouse
         rows = " union all ".join(
             f"select {i} as n, {sql_text(v)} as value, '{kind}' as compare_as, '{column}' as column_name"
             for i, (v, kind, column, _) in enumerate(CASES)

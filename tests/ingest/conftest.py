@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.dbt_parse import run_in
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 
@@ -26,8 +27,7 @@ def source_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
 def point_at(monkeypatch: pytest.MonkeyPatch, sandbox: RunningSandbox, tmp_path: Path) -> IngestPaths:
     """Make the product's default configuration reach this sandbox and load into a fresh warehouse."""
     monkeypatch.setenv("SANDBOX_PORT", sandbox.base_url.rsplit(":", 1)[1])
-    warehouse = IngestPaths(tmp_path / "warehouse.duckdb", tmp_path / "pipelines")
-    monkeypatch.setenv("DBT_DUCKDB_PATH", str(warehouse.path))
+    warehouse = IngestPaths(run_in(monkeypatch, tmp_path), tmp_path / "pipelines")
     monkeypatch.setenv("CRM_SYNC_PIPELINES_DIR", str(warehouse.pipelines))
     return warehouse
 

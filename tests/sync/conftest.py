@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from connectors.config import SYSTEMS, WarehouseLocation, client_for, warehouse_
 from ingest.entities import entities_of
 from reverse_etl.warehouse import Warehouse
 from reverse_etl.writers import Writer, writer_for
+from tests.helpers.dbt_parse import WAREHOUSE, start_from_parse
 from tests.helpers.sandbox import RunningSandbox, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,15 +32,25 @@ class SyncWorld:
     sandbox: RunningSandbox
     env: dict[str, str]
     warehouse: Path  # the DuckDB file; with a PostgreSQL warehouse, where none may be written
-    project_dir: Path = ROOT  # the checkout `python -m reverse_etl` runs from (its dbt project and code)
+    project_dir: Path = ROOT  # the checkout whose code and dbt project `python -m reverse_etl` runs
     runs: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        """The world's folder: the working directory of its commands (a DuckDB warehouse is `warehouse.duckdb` in
+        it, tests/helpers/dbt_parse.py says why)."""
+        return self.warehouse.parent
+
+    def command_env(self) -> dict[str, str]:
+        """The environment of the world's commands: its settings, and the checkout's code first."""
+        return self.env if self.project_dir == ROOT else {**self.env, "PYTHONPATH": str(self.project_dir)}
 
     def run(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
         """`python -m reverse_etl <args>` in its own process, as a user runs it; fails the test on a crash."""
         result = subprocess.run(
             [sys.executable, "-m", "reverse_etl", *args],
-            cwd=self.project_dir,
-            env=self.env,
+            cwd=self.folder,
+            env=self.command_env(),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -56,9 +67,11 @@ class SyncWorld:
 
     @property
     def location(self) -> WarehouseLocation:
-        """The warehouse the world's syncs use (CRM_SYNC_WAREHOUSE in its environment)."""
+        """The warehouse the world's syncs use (CRM_SYNC_WAREHOUSE in its environment; a path is in the world's
+        folder)."""
         with patched_environ(self.env):
-            return warehouse_location()
+            location = warehouse_location()
+        return location if location.path is None else replace(location, path=self.folder / location.path)
 
     def query(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         """Rows of a query on the warehouse, `?` parameters, models unqualified (closed at once: the next sync
@@ -148,13 +161,16 @@ def sync_world(data_dir: Path, *, records: int, seed: int, warehouse: str | None
         env = {
             **os.environ,
             "SANDBOX_PORT": sandbox.base_url.rsplit(":", 1)[1],
-            "CRM_SYNC_WAREHOUSE": warehouse or str(data_dir / "warehouse.duckdb"),
+            "CRM_SYNC_WAREHOUSE": warehouse or WAREHOUSE,
             "CRM_SYNC_PIPELINES_DIR": str(data_dir / "pipelines"),
             # dbt's own files per world: tests run side by side (pytest -n), each with its own parse cache.
             "DBT_TARGET_PATH": str(data_dir / "target"),
             "DBT_LOG_PATH": str(data_dir / "logs"),
             "DO_NOT_TRACK": "1",
             "RUNTIME__DLTHUB_TELEMETRY": "false",
+            "RUNTIME__LOG_LEVEL": "ERROR",  # as the project's .dlt/config.toml: the world's folder is the working one
             **{f"SOURCES__{s.upper()}__REQUESTS_PER_SECOND": "0" for s in SYSTEMS},
         }
-        yield SyncWorld(sandbox, env, data_dir / "warehouse.duckdb")
+        if warehouse is None:
+            start_from_parse(data_dir / "target")
+        yield SyncWorld(sandbox, env, data_dir / WAREHOUSE)

@@ -11,6 +11,7 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from sync.rounds import GUARD
+from tests.helpers.dbt_parse import start_from_parse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> Any:
     tmp = tmp_path_factory.mktemp("guard")
     paths = ["--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    start_from_parse(tmp / "target", vars=None)
     run = dbtRunner().invoke(["parse", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), *paths])
     assert run.success, run.exception
     return run.result

@@ -93,7 +93,7 @@ def two_syncs_at_once(chain: Chain) -> None:
     # The rest of the data tests run at the end of the edits' sync, the world's last that writes.
     command = [sys.executable, "-m", "reverse_etl", "sync", "--max-rounds", "10", "--guard-tests-only"]
     started = [
-        subprocess.Popen(command, cwd=world.project_dir, env=world.env, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(command, cwd=world.folder, env=world.command_env(), stdout=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
     printed = [process.communicate(timeout=900)[0] for process in started]

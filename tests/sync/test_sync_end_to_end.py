@@ -545,13 +545,13 @@ def killed_pushes(world: SyncWorld, rng: random.Random, kills: int) -> int:
     """Build a plan as a sync's round does (ingest, then dbt build with the data tests that guard the push), then
     start pushes and kill -9 each at a random moment; returns how many died mid-push."""
     for command in ([sys.executable, "-m", "ingest"], [sys.executable, "-c", ROUND_BUILD]):
-        done = subprocess.run(command, cwd=ROOT, env=world.env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(command, cwd=world.folder, env=world.env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     died = 0
     for _ in range(kills):
         process = subprocess.Popen(
             [sys.executable, "-m", "reverse_etl", "push"],
-            cwd=ROOT,
+            cwd=world.folder,
             env=world.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

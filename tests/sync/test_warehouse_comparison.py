@@ -19,6 +19,7 @@ from ingest.pipeline import ingest
 from reverse_etl.push import push
 from reverse_etl.warehouse import Warehouse
 from sync.rounds import dbt_build
+from tests.helpers.dbt_parse import WAREHOUSE, start_from_parse
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.sandbox import running_sandbox
 from tests.sync.conftest import ROOT, patched_environ
@@ -64,6 +65,8 @@ def world(setting: str, folder: Path, sandbox_port: str) -> Snapshot:
         "DBT_LOG_PATH": str(folder / "logs"),
     }
     folder.mkdir(exist_ok=True)
+    if not setting.startswith("postgresql://"):
+        start_from_parse(folder / "target")
     # Run from the world's folder: a warehouse file written by mistake (the default path) would land there.
     with patched_environ(env), contextlib.chdir(folder):
         read = ingest(SYSTEMS, full_refresh=True)
@@ -85,7 +88,7 @@ def snapshots(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory
     with running_sandbox(folder / "sandbox", records=RECORDS, seed=18) as sandbox:
         port = sandbox.base_url.rsplit(":", 1)[1]
         yield {
-            "duckdb": world(str(folder / "duckdb" / "warehouse.duckdb"), folder / "duckdb", port),
+            "duckdb": world(WAREHOUSE, folder / "duckdb", port),
             "postgres": world(postgres.create_database("comparison"), folder / "postgres", port),
         }
         assert not list((folder / "postgres").rglob("*.duckdb")), "the PostgreSQL run wrote a DuckDB file"
