@@ -281,27 +281,18 @@
 {#- Every record of a side that has the key, settled or not: a record's rivals under the rule are counted over all
     of them (as the exact rules count a key over the whole side), so a record whose rival an earlier rule or run
     has linked is not linked by this rule in a later run either. #}
-{{ p }}{{ r }}__sources as {{ cte_materialized() }} (
+{%- for side in ('source', 'target') %}
+{{ p }}{{ r }}__{{ side }}s as {{ cte_materialized() }} (
     select
         record_id,
         {{ columns | join(', ') }},
         not exists (
-            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.source_id = record_id
+            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.{{ side }}_id = record_id
         ) as is_open
-    from {{ p }}source_records
+    from {{ p }}{{ side }}_records
     where {{ column }} is not null
 ),
-
-{{ p }}{{ r }}__targets as {{ cte_materialized() }} (
-    select
-        record_id,
-        {{ columns | join(', ') }},
-        not exists (
-            select 1 from {{ p }}settled_{{ k - 1 }} as settled where settled.target_id = record_id
-        ) as is_open
-    from {{ p }}target_records
-    where {{ column }} is not null
-),
+{% endfor %}
 
 {#- The block pairs with an open record (the pairs of two settled ones neither link nor rival an open one). Each
     block's pairs are scored where the block's join found them (a pair in several blocks gets the same values, which
