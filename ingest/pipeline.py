@@ -63,21 +63,23 @@ class RawDataset:
                 return []
             raise
 
-    def counts(self, tables: Iterable[str], load_ids: Iterable[str] | None = None) -> dict[str, int]:
-        """Rows per table (0 for one not created yet), or only those written by the given loads: one query."""
-        tables = list(tables)
-        ids = ", ".join(f"'{i}'" for i in load_ids) if load_ids is not None else None
-        if ids == "":
-            return dict.fromkeys(tables, 0)
-        where = f" where _dlt_load_id in ({ids})" if ids else ""
+    def _present(self, tables: Iterable[str]) -> set[str]:
+        """Those of the tables the dataset holds already."""
         names = ", ".join(f"'{t}'" for t in tables)
-        present = {
-            str(row[0])
-            for row in self._query(
-                "select table_name from information_schema.tables "
-                f"where table_schema = '{self.dataset}' and table_name in ({names})"
-            )
-        }
+        sql = f"select table_name from information_schema.tables where table_schema = '{self.dataset}'"
+        return {str(row[0]) for row in self._query(f"{sql} and table_name in ({names})")}
+
+    def counts(self, tables: Iterable[str], load_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Rows per table (0 for one not created yet), or only those written by the given loads: one count query
+        for all of them."""
+        tables = list(tables)
+        where = ""
+        if load_ids is not None:
+            ids = ", ".join(f"'{i}'" for i in load_ids)
+            if not ids:
+                return dict.fromkeys(tables, 0)
+            where = f" where _dlt_load_id in ({ids})"
+        present = self._present(tables)
         counted = " union all ".join(
             f'select \'{t}\', count(*) from "{self.dataset}"."{t}"{where}' for t in tables if t in present
         )
@@ -87,12 +89,8 @@ class RawDataset:
     def live_ids(self, entity: Entity) -> set[str]:
         key = NAMING.normalize_identifier(entity.primary_key)
         deleted = f"{entity.table}_deleted"
-        has_deleted = self._query(
-            "select 1 from information_schema.tables "
-            f"where table_schema = '{self.dataset}' and table_name = '{deleted}'"
-        )
         sql = f'select cast("{key}" as varchar) from "{self.dataset}"."{entity.table}"'
-        if has_deleted:
+        if self._present([deleted]):
             sql += f' where cast("{key}" as varchar) not in (select id from "{self.dataset}"."{deleted}")'
         return {str(row[0]) for row in self._query(sql)}
 

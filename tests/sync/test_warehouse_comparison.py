@@ -65,7 +65,7 @@ def world(setting: str, folder: Path, sandbox_port: str) -> Snapshot:
         "DBT_LOG_PATH": str(folder / "logs"),
     }
     folder.mkdir(exist_ok=True)
-    if not setting.startswith("postgresql://"):
+    if setting == WAREHOUSE:
         start_from_parse(folder / "target")
     # Run from the world's folder: a warehouse file written by mistake (the default path) would land there.
     with patched_environ(env), contextlib.chdir(folder):
